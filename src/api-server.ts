@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AppContext } from './app-context';
+import { createApp } from './app';
+import type { Config } from './config';
+import { createDb } from './db/database';
+import { startDispatcher } from './sync/dispatcher';
+import { createTemporalClient } from './temporal-client';
+
+export interface ApiServer {
+  server: Server;
+  port: number;
+  context: AppContext;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the api: HTTP surface plus the outbox dispatcher. Used by the
+ * process entry point and by tests, which run it in-process on a free port.
+ */
+export async function startApiServer(
+  config: Config,
+  logger: Logger,
+  options: { dispatcher?: boolean } = {},
+): Promise<ApiServer> {
+  const db = createDb(config.DATABASE_URL);
+  const temporal = createTemporalClient(config);
+  const adminApiKey = config.ADMIN_API_KEY ?? randomBytes(24).toString('base64url');
+  const context: AppContext = {
+    config,
+    db,
+    logger,
+    adminApiKey,
+    workflows: { client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+  };
+
+  const dispatcher =
+    options.dispatcher === false
+      ? undefined
+      : startDispatcher(
+          db,
+          context.workflows,
+          { dispatchAfterMs: config.DISPATCH_AFTER_MS, intervalMs: config.DISPATCH_INTERVAL_MS },
+          logger.child({ component: 'dispatcher' }),
+        );
+
+  const server = createApp(context).listen(config.PORT, '0.0.0.0');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+
+  return {
+    server,
+    port,
+    context,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await dispatcher?.stop();
+      await temporal.close();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import express from 'express';
+import type { RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { AppContext } from './app-context';
+import { authenticateAdmin } from './admin/authenticate-admin';
+import { createTenant } from './admin/create-tenant';
+import { enableScim } from './admin/enable-scim';
+import { rotateScimToken } from './admin/rotate-scim-token';
+import { errorHandler } from './http/error-handler';
+import { requestIdOf } from './http/request-context';
+import { createAgentToken } from './platform/create-agent-token';
+import { introspect } from './platform/introspect';
+import { ssoLogin } from './platform/sso-login';
+import { authenticateScim } from './scim/authenticate';
+import { resourceTypesEndpoint, schemasEndpoint, serviceProviderConfig } from './scim/discovery';
+import { ScimError, notFound } from './scim/errors';
+import { createUser } from './scim/users/create-user';
+import { deleteUser } from './scim/users/delete-user';
+import { getUser } from './scim/users/get-user';
+import { listUsers } from './scim/users/list-users';
+import { patchUser } from './scim/users/patch-user';
+import { replaceUser } from './scim/users/replace-user';
+
+/** SCIM clients send application/scim+json; some send plain JSON or omit the charset. */
+const JSON_TYPES = ['application/json', 'application/scim+json', 'application/*+json'];
+const BODY_LIMIT = '1mb';
+
+function methodNotAllowed(allowed: string): RequestHandler {
+  return (_request, response) => {
+    response.set('Allow', allowed);
+    throw new ScimError(405, undefined, `This endpoint accepts ${allowed} only.`);
+  };
+}
+
+function scimRouter(context: AppContext): express.Router {
+  const router = express.Router();
+  router.use(authenticateScim(context.db));
+
+  router.get('/ServiceProviderConfig', serviceProviderConfig(context));
+  router.get('/ResourceTypes', resourceTypesEndpoint(context));
+  router.get('/ResourceTypes/:id', resourceTypesEndpoint(context));
+  router.get('/Schemas', schemasEndpoint(context));
+  router.get('/Schemas/:id', schemasEndpoint(context));
+
+  router.get('/Users', listUsers(context, 'query'));
+  router.post('/Users', createUser(context));
+  router.post('/Users/.search', listUsers(context, 'body'));
+  router.all('/Users', methodNotAllowed('GET, POST'));
+  router.get('/Users/:id', getUser(context));
+  router.put('/Users/:id', replaceUser(context));
+  router.patch('/Users/:id', patchUser(context));
+  router.delete('/Users/:id', deleteUser(context));
+  router.all('/Users/:id', methodNotAllowed('GET, PUT, PATCH, DELETE'));
+
+  router.use((request) => {
+    throw notFound(`No SCIM endpoint at ${request.path}.`);
+  });
+
+  return router;
+}
+
+function adminRouter(context: AppContext): express.Router {
+  const router = express.Router();
+  router.use(authenticateAdmin(context.adminApiKey));
+  router.post('/tenants', createTenant(context));
+  router.post('/tenants/:tenantId/scim', enableScim(context));
+  router.post('/tenants/:tenantId/scim/tokens', rotateScimToken(context));
+
+  return router;
+}
+
+function platformRouter(context: AppContext): express.Router {
+  const router = express.Router();
+  router.use(authenticateAdmin(context.adminApiKey));
+  router.post('/tenants/:tenantId/sso-logins', ssoLogin(context));
+  router.post('/tenants/:tenantId/users/:userId/agent-tokens', createAgentToken(context));
+  router.post('/introspect', introspect(context));
+
+  return router;
+}
+
+/** The api process's HTTP surface: SCIM for IdPs, admin and platform APIs, health. */
+export function createApp(context: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: context.logger,
+      genReqId: (request, response) => {
+        const id = requestIdOf(request as express.Request);
+        response.setHeader('X-Request-Id', id);
+
+        return id;
+      },
+      // Ids and outcomes only: SCIM bodies hold personal data and headers hold tokens.
+      serializers: {
+        req: (request) => ({ id: request.id, method: request.method, url: request.url }),
+        res: (response) => ({ statusCode: response.statusCode }),
+      },
+      customLogLevel: (_request, response, error) =>
+        error !== undefined || response.statusCode >= 500 ? 'error' : 'info',
+      customProps: (request) => ({ tenantId: (request as express.Request).tenantId }),
+    }),
+  );
+  app.use((_request, response, next) => {
+    response.set({
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+    });
+    next();
+  });
+  app.use(express.json({ type: JSON_TYPES, limit: BODY_LIMIT }));
+
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.use('/scim/v2', scimRouter(context));
+  app.use('/admin/v1', adminRouter(context));
+  app.use('/auth/v1', platformRouter(context));
+  app.use((request) => {
+    throw notFound(`Nothing at ${request.method} ${request.path}.`);
+  });
+  app.use(errorHandler);
+
+  return app;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, parsed once at start-up from the environment. Every problem
+ * is reported together; the result is frozen.
+ */
+const schema = z.object({
+  /** PostgreSQL connection string. */
+  DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/bulwark'),
+  /** Port of the api process. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * The URL IdPs reach the service at, when it sits behind a proxy. Without it,
+   * absolute locations are built from the request's host.
+   */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** Guards `/admin/v1`; `npm start` generates one in development when unset. */
+  ADMIN_API_KEY: z.string().min(16).optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('directory-sync'),
+  /** Where the Temporal Web UI lives, for links in the admin API. */
+  TEMPORAL_UI_URL: z.string().min(1).default('http://127.0.0.1:8233'),
+  /** How long a committed sync event may wait for its workflow before the dispatcher starts it. */
+  DISPATCH_AFTER_MS: z.coerce.number().int().min(0).default(2000),
+  DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+/** Throws one error listing every invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+
+  return Object.freeze(parsed.data);
+}

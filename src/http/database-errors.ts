@@ -1,0 +1,26 @@
+import { ScimError } from '../scim/errors';
+
+/** SQLSTATE classes that mean the database is unreachable or restarting, not that we erred. */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * Translates database errors at the edge: an unreachable database is a
+ * retryable 503 (IdPs retry), anything else stays an internal error.
+ */
+export function translateDatabaseError(error: unknown): ScimError | undefined {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : '';
+  const unavailable =
+    (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  // Two writers raced past the application's own uniqueness check.
+  if (code === '23505') {
+    return new ScimError(409, 'uniqueness', 'Another resource already holds this unique value.');
+  }
+  if (!unavailable) return undefined;
+
+  return new ScimError(503, undefined, 'The directory database is unavailable; retry shortly.', {
+    'Retry-After': '5',
+  });
+}

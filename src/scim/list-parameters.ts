@@ -1,0 +1,57 @@
+import { invalidValue } from './errors';
+
+/** The largest page this service returns; advertised in /ServiceProviderConfig. */
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 100;
+
+export interface ListParameters {
+  filter: string | undefined;
+  /** 1-based (RFC 7644 §3.4.2.4). */
+  startIndex: number;
+  count: number;
+  sortBy: string | undefined;
+  sortOrder: 'ascending' | 'descending';
+}
+
+function integerParameter(name: string, raw: unknown): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^-?\d{1,15}$/.test(raw.trim())) {
+    throw invalidValue(`"${name}" must be an integer; got "${String(raw)}".`);
+  }
+
+  return Number(raw.trim());
+}
+
+function stringParameter(name: string, raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw invalidValue(`"${name}" must be given once, as a string.`);
+
+  return raw;
+}
+
+/**
+ * Reads list parameters from a query string or a /.search body. Out-of-range
+ * values are normalised as RFC 7644 §3.4.2.4 says: startIndex < 1 means 1,
+ * a negative count means 0, and count is capped at MAX_PAGE_SIZE.
+ */
+export function readListParameters(source: Record<string, unknown>): ListParameters {
+  const startIndex = integerParameter('startIndex', asText(source.startIndex)) ?? 1;
+  const count = integerParameter('count', asText(source.count)) ?? DEFAULT_PAGE_SIZE;
+  const sortOrder = stringParameter('sortOrder', source.sortOrder) ?? 'ascending';
+  if (sortOrder !== 'ascending' && sortOrder !== 'descending') {
+    throw invalidValue(`"sortOrder" must be "ascending" or "descending"; got "${sortOrder}".`);
+  }
+
+  return {
+    filter: stringParameter('filter', source.filter),
+    startIndex: Math.max(1, startIndex),
+    count: Math.min(MAX_PAGE_SIZE, Math.max(0, count)),
+    sortBy: stringParameter('sortBy', source.sortBy),
+    sortOrder,
+  };
+}
+
+/** /.search bodies carry numbers as JSON numbers; query strings as text. */
+function asText(value: unknown): unknown {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+}

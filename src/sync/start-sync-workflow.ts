@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { Db } from '../db/database';
+import type { SyncEventRow } from '../db/schema';
+import { searchAttributeKeys } from './search-attributes';
+
+export interface WorkflowStarter {
+  client: Client;
+  taskQueue: string;
+}
+
+function workflowCall(event: SyncEventRow): { type: string; args: unknown[]; summary: string } {
+  const payload = event.payload as Record<string, unknown>;
+  switch (event.kind) {
+    case 'deprovision':
+      return {
+        type: 'deprovisionUser',
+        args: [
+          {
+            tenantId: event.tenant_id,
+            userId: event.resource_id,
+            syncEventId: event.id,
+            reason: payload.reason === 'deleted' ? 'deleted' : 'deactivated',
+          },
+        ],
+        summary: `Deprovision user ${event.resource_id} (${String(payload.reason ?? 'deactivated')})`,
+      };
+    case 'reevaluate_roles':
+      return {
+        type: 'reevaluateRoles',
+        args: [{ tenantId: event.tenant_id, syncEventId: event.id, ...payload }],
+        summary: `Re-evaluate roles after a change to ${event.resource_type} ${event.resource_id}`,
+      };
+  }
+}
+
+/**
+ * Starts the workflow a sync event owes and marks it dispatched. Starting an
+ * event whose workflow already exists is success: the work is already running
+ * or done. Throws when Temporal cannot be reached; the dispatcher retries.
+ */
+export async function startSyncWorkflow(
+  db: Db,
+  starter: WorkflowStarter,
+  event: SyncEventRow,
+): Promise<void> {
+  const call = workflowCall(event);
+  try {
+    await starter.client.workflow.start(call.type, {
+      taskQueue: starter.taskQueue,
+      workflowId: event.workflow_id,
+      args: call.args,
+      staticSummary: call.summary,
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: searchAttributeKeys.tenantId, value: event.tenant_id },
+        { key: searchAttributeKeys.resourceId, value: event.resource_id },
+        { key: searchAttributeKeys.kind, value: event.kind },
+        { key: searchAttributeKeys.syncEventId, value: event.id },
+      ]),
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+
+  await db
+    .updateTable('sync_events')
+    .set({ dispatched_at: sql`coalesce(dispatched_at, now())` })
+    .where('id', '=', event.id)
+    .execute();
+}

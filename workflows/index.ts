@@ -1,0 +1,2 @@
+export { deprovisionUser } from './deprovision-user';
+export type { DeprovisionUserInput, DeprovisionSummary } from './deprovision-user';
