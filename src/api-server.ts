@@ -32,7 +32,7 @@ export async function startApiServer(
     db,
     logger,
     adminApiKey,
-    workflows: { client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    workflows: { client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, inFlight: new Set() },
   };
 
   const dispatcher =
@@ -61,6 +61,7 @@ export async function startApiServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await dispatcher?.stop();
+      await Promise.allSettled([...context.workflows.inFlight]);
       await temporal.close();
       await db.destroy();
     },

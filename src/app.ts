@@ -14,6 +14,14 @@ import { ssoLogin } from './platform/sso-login';
 import { authenticateScim } from './scim/authenticate';
 import { resourceTypesEndpoint, schemasEndpoint, serviceProviderConfig } from './scim/discovery';
 import { ScimError, notFound } from './scim/errors';
+import {
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroups,
+  patchGroup,
+  replaceGroup,
+} from './scim/groups/group-handlers';
 import { createUser } from './scim/users/create-user';
 import { deleteUser } from './scim/users/delete-user';
 import { getUser } from './scim/users/get-user';
@@ -51,6 +59,16 @@ function scimRouter(context: AppContext): express.Router {
   router.patch('/Users/:id', patchUser(context));
   router.delete('/Users/:id', deleteUser(context));
   router.all('/Users/:id', methodNotAllowed('GET, PUT, PATCH, DELETE'));
+
+  router.get('/Groups', listGroups(context, 'query'));
+  router.post('/Groups', createGroup(context));
+  router.post('/Groups/.search', listGroups(context, 'body'));
+  router.all('/Groups', methodNotAllowed('GET, POST'));
+  router.get('/Groups/:id', getGroup(context));
+  router.put('/Groups/:id', replaceGroup(context));
+  router.patch('/Groups/:id', patchGroup(context));
+  router.delete('/Groups/:id', deleteGroup(context));
+  router.all('/Groups/:id', methodNotAllowed('GET, PUT, PATCH, DELETE'));
 
   router.use((request) => {
     throw notFound(`No SCIM endpoint at ${request.path}.`);

@@ -25,7 +25,7 @@ export async function createWorker(
     activities: createActivities({ db }),
     // Running activities get this long to finish on shutdown instead of being cancelled at once.
     shutdownGraceTime: '10 seconds',
-    identity: options.identity,
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
     ...workflowSource,
   });
 

@@ -9,7 +9,12 @@ import { searchAttributeKeys } from './search-attributes';
 export interface WorkflowStarter {
   client: Client;
   taskQueue: string;
+  /** Starts still under way, awaited before the connection closes on shutdown. */
+  inFlight: Set<Promise<unknown>>;
 }
+
+/** A start that cannot reach Temporal gives up after this; the dispatcher tries again. */
+const START_DEADLINE_MS = 5000;
 
 function workflowCall(event: SyncEventRow): { type: string; args: unknown[]; summary: string } {
   const payload = event.payload as Record<string, unknown>;
@@ -47,8 +52,8 @@ export async function startSyncWorkflow(
   event: SyncEventRow,
 ): Promise<void> {
   const call = workflowCall(event);
-  try {
-    await starter.client.workflow.start(call.type, {
+  const start = starter.client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+    starter.client.workflow.start(call.type, {
       taskQueue: starter.taskQueue,
       workflowId: event.workflow_id,
       args: call.args,
@@ -59,9 +64,15 @@ export async function startSyncWorkflow(
         { key: searchAttributeKeys.kind, value: event.kind },
         { key: searchAttributeKeys.syncEventId, value: event.id },
       ]),
-    });
+    }),
+  );
+  starter.inFlight.add(start);
+  try {
+    await start;
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  } finally {
+    starter.inFlight.delete(start);
   }
 
   await db

@@ -32,7 +32,7 @@ async function syncEventOf(stack: TestStack, userId: string) {
 describe('durability of deprovisioning', () => {
   it('starts the workflow from the outbox when the api could not start it after commit', async () => {
     // The api's Temporal address is dead: the write commits, the start fails.
-    const stack = await startStack({ dispatcher: false, env: { TEMPORAL_ADDRESS: '127.0.0.1:1' } });
+    const stack = await startStack({ worker: false, dispatcher: false, env: { TEMPORAL_ADDRESS: '127.0.0.1:1' } });
     const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
     const nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
     const worker = await Worker.create({
@@ -49,7 +49,11 @@ describe('durability of deprovisioning', () => {
       expect(deleted.status).toBe(204);
       expect(await syncEventOf(stack, userId)).toMatchObject({ state: 'pending', dispatched_at: null });
 
-      const starter = { client: new Client({ connection }), taskQueue: stack.config.TEMPORAL_TASK_QUEUE };
+      const starter = {
+        client: new Client({ connection }),
+        taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+        inFlight: new Set<Promise<unknown>>(),
+      };
       const started = await dispatchPendingSyncEvents(stack.database.db, starter, { dispatchAfterMs: 0, intervalMs: 100 });
       expect(started).toBe(1);
 

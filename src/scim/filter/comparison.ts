@@ -53,7 +53,9 @@ export function checkComparison(
 
     case 'boolean':
       if (op !== 'eq' && op !== 'ne') {
-        throw fail(`"${name}" is a boolean attribute; only "eq" and "ne" apply to it, not "${op}".`);
+        throw fail(
+          `"${name}" is a boolean attribute; only "eq" and "ne" apply to it, not "${op}".`,
+        );
       }
       if (typeof value !== 'boolean') {
         throw fail(

@@ -11,6 +11,7 @@ import {
   parseDateTime,
   unfilterableDetail,
 } from './comparison';
+import { excerpt } from './lexer';
 import { findAttribute } from '../schemas/attribute';
 import { invalidFilter } from '../errors';
 
@@ -92,19 +93,28 @@ interface Location {
   subAttribute: AttributeDefinition | null;
 }
 
-function locate(path: string, attributes: readonly AttributeDefinition[], fail: ErrorFactory): Location {
+function locate(
+  path: string,
+  attributes: readonly AttributeDefinition[],
+  fail: ErrorFactory,
+): Location {
   const [attributeName = '', subName, ...extra] = path.split('.');
   const attribute = path.includes(':') ? undefined : findAttribute(attributes, attributeName);
   if (attribute === undefined || extra.length > 0) {
     const known = attributes.map((candidate) => candidate.name).join(', ');
-    throw fail(`Unknown attribute "${path}" in the filter; the attributes here are: ${known}.`);
+    throw fail(
+      `Unknown attribute "${excerpt(path)}" in the filter; the attributes here are: ${known}.`,
+    );
   }
 
   let subAttribute: AttributeDefinition | null = null;
   if (subName !== undefined) {
     subAttribute = findAttribute(attribute.subAttributes ?? [], subName) ?? null;
     if (subAttribute === null) {
-      throw fail(`Unknown attribute "${path}" in the filter; "${attribute.name}" has no sub-attribute "${subName}".`);
+      throw fail(
+        `Unknown attribute "${excerpt(path)}" in the filter; "${attribute.name}" has no ` +
+          `sub-attribute "${excerpt(subName)}".`,
+      );
     }
   }
   const name = subAttribute === null ? attribute.name : `${attribute.name}.${subAttribute.name}`;
@@ -115,7 +125,7 @@ function locate(path: string, attributes: readonly AttributeDefinition[], fail: 
   return { name, attribute, subAttribute };
 }
 
-/** The values a location holds in `element`; a multi-valued attribute contributes each of its values. */
+/** The values a location holds in `element`: one, or each value of a multi-valued attribute. */
 function valuesAt(element: Record<string, unknown>, location: Location): unknown[] {
   const raw = getCaseInsensitive(element, location.attribute.name);
   const containers = location.attribute.multiValued ? (Array.isArray(raw) ? raw : []) : [raw];
@@ -123,12 +133,14 @@ function valuesAt(element: Record<string, unknown>, location: Location): unknown
 
   const subName = location.subAttribute.name;
 
-  return containers.map((container) => (isObject(container) ? getCaseInsensitive(container, subName) : undefined));
+  return containers.map((container) =>
+    isObject(container) ? getCaseInsensitive(container, subName) : undefined,
+  );
 }
 
 function presentMatcher(location: Location): Matcher {
   if (location.attribute.multiValued && location.subAttribute === null) {
-    return (element) => isPresentValue(getCaseInsensitive(element, location.attribute.name));
+    return (element) => valuesAt(element, location).length > 0;
   }
 
   return (element) => valuesAt(element, location).some(isPresentValue);
@@ -192,8 +204,9 @@ function valuePathMatcher(
 /** One value against one comparison; `ne` is the exact complement of `eq`. */
 function compareOne(candidate: unknown, op: CompareOperator, checked: CheckedValue): boolean {
   if (op === 'ne') return !compareOne(candidate, 'eq', checked);
+  if (op === 'co' || op === 'sw' || op === 'ew') return substringMatches(candidate, op, checked);
 
-  const order = orderOf(candidate, checked, op);
+  const order = orderOf(candidate, checked);
   if (order === null) return false;
   switch (op) {
     case 'eq':
@@ -206,8 +219,6 @@ function compareOne(candidate: unknown, op: CompareOperator, checked: CheckedVal
       return order < 0;
     case 'le':
       return order <= 0;
-    default:
-      return substringMatches(candidate, op, checked);
   }
 }
 
@@ -216,14 +227,14 @@ function compareOne(candidate: unknown, op: CompareOperator, checked: CheckedVal
  * or null when the stored value is absent or of another type, which no
  * operator but `ne` matches.
  */
-function orderOf(candidate: unknown, checked: CheckedValue, op: CompareOperator): number | null {
+function orderOf(candidate: unknown, checked: CheckedValue): number | null {
   switch (checked.kind) {
     case 'string': {
-      if (typeof candidate !== 'string') return null;
-      if (op === 'co' || op === 'sw' || op === 'ew') return 0;
+      const text = asText(candidate);
+      if (text === null) return null;
       const [left, right] = checked.caseExact
-        ? [candidate, checked.value]
-        : [candidate.toLowerCase(), checked.value.toLowerCase()];
+        ? [text, checked.value]
+        : [text.toLowerCase(), checked.value.toLowerCase()];
 
       return compareCodePoints(left, right);
     }
@@ -233,7 +244,11 @@ function orderOf(candidate: unknown, checked: CheckedValue, op: CompareOperator)
       return typeof candidate === 'number' ? Math.sign(candidate - checked.value) : null;
     case 'dateTime': {
       const date =
-        candidate instanceof Date ? candidate : typeof candidate === 'string' ? parseDateTime(candidate) : null;
+        candidate instanceof Date
+          ? candidate
+          : typeof candidate === 'string'
+            ? parseDateTime(candidate)
+            : null;
       if (date === null || Number.isNaN(date.getTime())) return null;
 
       return Math.sign(date.getTime() - checked.value.getTime());
@@ -241,15 +256,32 @@ function orderOf(candidate: unknown, checked: CheckedValue, op: CompareOperator)
   }
 }
 
-function substringMatches(candidate: unknown, op: CompareOperator, checked: CheckedValue): boolean {
-  if (typeof candidate !== 'string' || checked.kind !== 'string') return false;
+function substringMatches(
+  candidate: unknown,
+  op: 'co' | 'sw' | 'ew',
+  checked: CheckedValue,
+): boolean {
+  const text = asText(candidate);
+  if (text === null || checked.kind !== 'string') return false;
   const [haystack, needle] = checked.caseExact
-    ? [candidate, checked.value]
-    : [candidate.toLowerCase(), checked.value.toLowerCase()];
+    ? [text, checked.value]
+    : [text.toLowerCase(), checked.value.toLowerCase()];
   if (op === 'sw') return haystack.startsWith(needle);
   if (op === 'ew') return haystack.endsWith(needle);
 
   return haystack.includes(needle);
+}
+
+/**
+ * The text of a value compared as a string. Like PostgreSQL's `->>`, a
+ * number or boolean stored where a string belongs is read as its JSON text.
+ */
+function asText(candidate: unknown): string | null {
+  if (typeof candidate === 'string') return candidate;
+  if (typeof candidate === 'number' || typeof candidate === 'boolean')
+    return JSON.stringify(candidate);
+
+  return null;
 }
 
 /** Unicode code point order, as PostgreSQL's "C" collation orders UTF-8 text. */
@@ -264,7 +296,7 @@ function compareCodePoints(left: string, right: string): number {
   return Math.sign(a.length - b.length);
 }
 
-/** Reads an attribute by name, preferring the canonical spelling (RFC 7643 §2.1: names are case-insensitive). */
+/** Reads an attribute by name, canonical spelling first (RFC 7643 §2.1: case-insensitive). */
 function getCaseInsensitive(object: Record<string, unknown>, name: string): unknown {
   if (Object.prototype.hasOwnProperty.call(object, name)) return object[name];
   const wanted = name.toLowerCase();
@@ -274,5 +306,7 @@ function getCaseInsensitive(object: Record<string, unknown>, name: string): unkn
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+  );
 }

@@ -7,14 +7,7 @@ import type { ScimError } from '../errors';
  * regular expressions), so its cost is linear in the input whatever the input.
  */
 export type TokenKind =
-  | 'word'
-  | 'string'
-  | 'number'
-  | 'lparen'
-  | 'rparen'
-  | 'lbracket'
-  | 'rbracket'
-  | 'end';
+  'word' | 'string' | 'number' | 'lparen' | 'rparen' | 'lbracket' | 'rbracket' | 'end';
 
 export interface Token {
   kind: TokenKind;
@@ -200,7 +193,14 @@ function scanString(
             `four hexadecimal digits, e.g. \\u00e9.`,
         );
       }
-      parts.push(String.fromCharCode(parseInt(hex, 16)));
+      const code = parseInt(hex, 16);
+      if (code === 0) {
+        // PostgreSQL text cannot hold NUL, so no stored value could ever match it.
+        throw fail(
+          `The string starting at position ${start + 1} contains \\u0000, which is not allowed.`,
+        );
+      }
+      parts.push(String.fromCharCode(code));
       index += 6;
     } else if (escape === '') {
       break;
@@ -232,7 +232,8 @@ function scanNumber(
   let end = start + 1;
   while (end < text.length) {
     const char = text.charAt(end);
-    const isExponentSign = char === '+' && (text.charAt(end - 1) === 'e' || text.charAt(end - 1) === 'E');
+    const isExponentSign =
+      char === '+' && (text.charAt(end - 1) === 'e' || text.charAt(end - 1) === 'E');
     if (!isWordChar(char) && !isExponentSign) break;
     end += 1;
   }

@@ -86,9 +86,7 @@ export function parsePatchPath(text: string): PatchPath {
 
 function checkLength(text: string, what: string, fail: ErrorFactory): void {
   if (text.length > MAX_FILTER_LENGTH) {
-    throw fail(
-      `The ${what} is ${text.length} characters long; the limit is ${MAX_FILTER_LENGTH}.`,
-    );
+    throw fail(`The ${what} is ${text.length} characters long; the limit is ${MAX_FILTER_LENGTH}.`);
   }
   if (text.trim() === '') {
     throw fail(`The ${what} is empty.`);
@@ -349,12 +347,7 @@ class Parser {
  * depth stays logarithmic for the recursive walkers downstream. Chains of up
  * to three keep the left-associative shape.
  */
-function balance(
-  kind: 'and' | 'or',
-  operands: FilterNode[],
-  from: number,
-  to: number,
-): FilterNode {
+function balance(kind: 'and' | 'or', operands: FilterNode[], from: number, to: number): FilterNode {
   if (to - from === 1) return operands[from] as FilterNode;
   const middle = from + Math.ceil((to - from) / 2);
 
@@ -374,7 +367,8 @@ function attributePathProblem(text: string): string | null {
   const lastColon = text.lastIndexOf(':');
   const urn = lastColon === -1 ? null : text.slice(0, lastColon);
   const local = text.slice(lastColon + 1);
-  if (urn !== null && !SCHEMA_URN.test(urn)) return 'the schema URN before the last ":" is malformed';
+  if (urn !== null && !SCHEMA_URN.test(urn))
+    return 'the schema URN before the last ":" is malformed';
   if (local === '') return 'it ends without an attribute name';
 
   const names = local.split('.');

@@ -2,7 +2,7 @@ import type { AttributeDefinition } from '../schemas/attribute';
 import type { ScimObject } from './scim-object';
 import { invalidValue } from '../errors';
 import { findAttribute } from '../schemas/attribute';
-import { coerceSimple, describe } from './coerce-value';
+import { coerceSimple, describeType } from './coerce-value';
 import { isPlainObject, jsonEqual } from './json-value';
 import { RESOURCE_LIMITS } from './limits';
 
@@ -36,10 +36,9 @@ export function coerceMultiValued(
   path: string,
 ): unknown[] | undefined {
   const items = Array.isArray(value) ? value : [value];
-  if (items.length > RESOURCE_LIMITS.maxAttributeValues) {
-    throw invalidValue(
-      `"${path}" has ${items.length} values; at most ${RESOURCE_LIMITS.maxAttributeValues} are allowed.`,
-    );
+  const limit = RESOURCE_LIMITS.maxAttributeValues;
+  if (items.length > limit) {
+    throw invalidValue(`"${path}" has ${items.length} values; at most ${limit} are allowed.`);
   }
 
   const values: unknown[] = [];
@@ -90,7 +89,7 @@ export function coerceComplex(
     return { [bareValue.name]: coerceSimple(bareValue, value, `${path}.${bareValue.name}`) };
   }
   if (!isPlainObject(value)) {
-    throw invalidValue(`"${path}" must be an object, not ${describe(value)}.`);
+    throw invalidValue(`"${path}" must be an object, not ${describeType(value)}.`);
   }
 
   const assigned = new Map<string, unknown>();

@@ -76,11 +76,11 @@ function expectDateTime(value: unknown, path: string): string {
 }
 
 function mismatch(path: string, expected: string, value: unknown): Error {
-  return invalidValue(`"${path}" must be ${expected}, not ${describe(value)}.`);
+  return invalidValue(`"${path}" must be ${expected}, not ${describeType(value)}.`);
 }
 
 /** Names a JSON value's type the way a client developer would. */
-export function describe(value: unknown): string {
+export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';

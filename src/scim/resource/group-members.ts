@@ -3,7 +3,7 @@ import type { ResourceType } from '../schemas/resource-types';
 import { invalidValue } from '../errors';
 import { findAttribute } from '../schemas/attribute';
 import { groupSchema } from '../schemas/group';
-import { describe } from './coerce-value';
+import { describeType } from './coerce-value';
 import { isPlainObject } from './json-value';
 import { RESOURCE_LIMITS } from './limits';
 
@@ -31,9 +31,10 @@ export function isMembersAttribute(
 export function readMemberIds(value: unknown, path: string): string[] {
   if (value === null) return [];
   const items = Array.isArray(value) ? value : [value];
-  if (items.length > RESOURCE_LIMITS.maxMemberIds) {
+  const limit = RESOURCE_LIMITS.maxMemberIds;
+  if (items.length > limit) {
     throw invalidValue(
-      `"${path}" names ${items.length} members; at most ${RESOURCE_LIMITS.maxMemberIds} are allowed per request.`,
+      `"${path}" names ${items.length} members; at most ${limit} are allowed per request.`,
     );
   }
 
@@ -53,7 +54,9 @@ export function readMemberIds(value: unknown, path: string): string[] {
  */
 function readMemberId(item: unknown, path: string): string {
   if (!isPlainObject(item)) {
-    throw invalidValue(`"${path}" must be an object like {"value": "<user id>"}, not ${describe(item)}.`);
+    throw invalidValue(
+      `"${path}" must be an object like {"value": "<user id>"}, not ${describeType(item)}.`,
+    );
   }
 
   const given = new Map<string, unknown>();
@@ -77,7 +80,8 @@ function readMemberId(item: unknown, path: string): string {
 
   const id = given.get('value');
   if (typeof id !== 'string' || id.trim() === '') {
-    throw invalidValue(`"${path}.value" must be the id of a user, not ${describe(id ?? null)}.`);
+    const found = typeof id === 'string' ? 'an empty string' : describeType(id ?? null);
+    throw invalidValue(`"${path}.value" must be the id of a user, not ${found}.`);
   }
 
   return id;
@@ -85,6 +89,6 @@ function readMemberId(item: unknown, path: string): string {
 
 function assertOptionalString(value: unknown, path: string): void {
   if (value !== undefined && value !== null && typeof value !== 'string') {
-    throw invalidValue(`"${path}" must be a string, not ${describe(value)}.`);
+    throw invalidValue(`"${path}" must be a string, not ${describeType(value)}.`);
   }
 }

@@ -33,9 +33,9 @@ export function assertJsonBounds(body: unknown): void {
     assertScalar(frame);
     if (typeof frame.value !== 'object' || frame.value === null) continue;
     if (frame.depth >= RESOURCE_LIMITS.maxDepth) {
-      throw invalidSyntax(
-        `The request body is nested more than ${RESOURCE_LIMITS.maxDepth} levels deep at "${pathOf(frame)}".`,
-      );
+      const { maxDepth } = RESOURCE_LIMITS;
+      const where = pathOf(frame);
+      throw invalidSyntax(`The body is nested more than ${maxDepth} levels deep at "${where}".`);
     }
 
     stack.push(...children(frame));

@@ -5,7 +5,7 @@ import { invalidSyntax, invalidValue } from '../errors';
 import { findAttribute } from '../schemas/attribute';
 import { groupResourceType } from '../schemas/resource-types';
 import { coerceAttribute, inSchemaOrder } from './coerce-attribute';
-import { describe } from './coerce-value';
+import { describeType } from './coerce-value';
 import { isMembersAttribute, readMemberIds } from './group-members';
 import { assertJsonBounds } from './json-guard';
 import { isPlainObject, readKey } from './json-value';
@@ -47,7 +47,7 @@ export function normalizeResource(
   input: unknown,
   mode: NormalizeMode,
 ): ScimObject {
-  return normalizeBody(resourceType, input, mode).resource;
+  return normalizeBody(resourceType, input, describeMode(resourceType, mode)).resource;
 }
 
 /**
@@ -57,17 +57,29 @@ export function normalizeResource(
  * omits members means.
  */
 export function normalizeGroup(input: unknown, mode: NormalizeMode): NormalizedGroup {
-  return normalizeBody(groupResourceType, input, mode);
+  return normalizeBody(groupResourceType, input, describeMode(groupResourceType, mode));
+}
+
+/**
+ * Checks and canonicalises the state a PATCH leads to with the same rules
+ * as a PUT body, so PATCH cannot store what PUT would refuse. `schemas` is
+ * derived again from the data.
+ */
+export function normalizePatched(resourceType: ResourceType, resource: ScimObject): ScimObject {
+  const body = { ...resource, schemas: [resourceType.schema.id] };
+  const context = `the ${resourceType.name} this PATCH would leave`;
+
+  return normalizeBody(resourceType, body, context).resource;
 }
 
 function normalizeBody(
   resourceType: ResourceType,
   input: unknown,
-  mode: NormalizeMode,
+  context: string,
 ): NormalizedGroup {
   assertJsonBounds(input);
   if (!isPlainObject(input)) {
-    throw invalidSyntax(`The body of a ${resourceType.name} ${verb(mode)} must be a JSON object.`);
+    throw invalidSyntax(`A ${resourceType.name} must be sent as a JSON object.`);
   }
   const foreignSchemas = readSchemas(resourceType, input);
 
@@ -89,7 +101,7 @@ function normalizeBody(
   }
 
   const resource = values.toResource(resourceType);
-  assertRequired(resourceType, resource, mode);
+  assertRequired(resourceType, resource, context);
 
   return { resource, members };
 }
@@ -108,7 +120,7 @@ function readSchemas(resourceType: ResourceType, input: ScimObject): string[] {
   }
   schemas.forEach((schema, index) => {
     if (typeof schema !== 'string') {
-      throw invalidValue(`"schemas[${index}]" must be a string, not ${describe(schema)}.`);
+      throw invalidValue(`"schemas[${index}]" must be a string, not ${describeType(schema)}.`);
     }
   });
 
@@ -125,36 +137,36 @@ function readSchemas(resourceType: ResourceType, input: ScimObject): string[] {
 function assignExtension(values: AttributeValues, schema: SchemaDefinition, raw: unknown): void {
   if (raw === null) return;
   if (!isPlainObject(raw)) {
-    throw invalidValue(`"${schema.id}" must be an object, not ${describe(raw)}.`);
+    throw invalidValue(`"${schema.id}" must be an object, not ${describeType(raw)}.`);
   }
 
   for (const [key, value] of Object.entries(raw)) {
     const attribute = findAttribute(schema.attributes, key);
     if (attribute === undefined) {
-      throw invalidValue(`"${schema.id}:${key}" is not an attribute of the ${schema.name} extension.`);
+      throw invalidValue(
+        `"${schema.id}:${key}" is not an attribute of the ${schema.name} extension.`,
+      );
     }
     values.assign(schema, attribute, value);
   }
 }
 
 /** RFC 7643 §2.2 `required`: present, and for strings not blank. */
-function assertRequired(resourceType: ResourceType, resource: ScimObject, mode: NormalizeMode) {
+function assertRequired(resourceType: ResourceType, resource: ScimObject, context: string) {
   const schemas = [resourceType.schema, ...resourceType.extensions];
   for (const schema of schemas) {
     const holder = schema === resourceType.schema ? resource : resource[schema.id];
     for (const attribute of schema.attributes.filter((candidate) => candidate.required)) {
       const value = isPlainObject(holder) ? holder[attribute.name] : undefined;
       if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
-        throw invalidValue(
-          `"${attribute.name}" is required in a ${resourceType.name} ${verb(mode)} and must not be empty.`,
-        );
+        throw invalidValue(`"${attribute.name}" is required and must not be empty in ${context}.`);
       }
     }
   }
 }
 
-function verb(mode: NormalizeMode): string {
-  return mode === 'create' ? 'create (POST)' : 'replace (PUT)';
+function describeMode(resourceType: ResourceType, mode: NormalizeMode): string {
+  return `a ${resourceType.name} sent with ${mode === 'create' ? 'POST' : 'PUT'}`;
 }
 
 /**
@@ -195,7 +207,8 @@ class AttributeValues {
   }
 
   toResource(resourceType: ResourceType): ScimObject {
-    const core = inSchemaOrder([...resourceType.common, ...resourceType.schema.attributes], this.core);
+    const coreAttributes = [...resourceType.common, ...resourceType.schema.attributes];
+    const core = inSchemaOrder(coreAttributes, this.core);
     const resource: ScimObject = { schemas: [resourceType.schema.id], ...core };
     for (const extension of resourceType.extensions) {
       const data = inSchemaOrder(extension.attributes, this.extensions.get(extension) ?? new Map());

@@ -1,58 +1,4 @@
 import type { CompareValue, FilterNode } from '../filter/ast';
-import type { AttributeDefinition } from '../schemas/attribute';
-import { invalidFilter } from '../errors';
-import { checkComparison, nullComparisonDetail } from '../filter/comparison';
-import { findAttribute } from '../schemas/attribute';
-
-/**
- * Checks that every attribute a PATCH value filter names is a sub-attribute
- * of the multi-valued attribute it selects from, and that each comparison
- * suits its sub-attribute's type. Done up front so that a bad filter is
- * refused even when the attribute has no values to evaluate it against.
- *
- * @throws ScimError 400 `invalidFilter`.
- */
-export function assertFilterFits(filter: FilterNode, attribute: AttributeDefinition): void {
-  const pending: FilterNode[] = [filter];
-  while (pending.length > 0) {
-    const node = pending.pop() as FilterNode;
-    switch (node.kind) {
-      case 'and':
-      case 'or':
-        pending.push(node.left, node.right);
-        break;
-      case 'not':
-        pending.push(node.operand);
-        break;
-      case 'valuePath':
-        throw invalidFilter(`Value filters cannot be nested inside "${attribute.name}[...]".`);
-      case 'present':
-        subAttributeOf(attribute, node.path);
-        break;
-      case 'compare': {
-        const subAttribute = subAttributeOf(attribute, node.path);
-        const name = `${attribute.name}.${subAttribute.name}`;
-        if (node.value === null && node.op !== 'eq' && node.op !== 'ne') {
-          throw invalidFilter(nullComparisonDetail(name, node.op));
-        }
-        if (node.value !== null) {
-          checkComparison(name, subAttribute, node.op, node.value, invalidFilter);
-        }
-      }
-    }
-  }
-}
-
-function subAttributeOf(attribute: AttributeDefinition, path: string): AttributeDefinition {
-  const subAttribute = findAttribute(attribute.subAttributes ?? [], path);
-  if (subAttribute === undefined) {
-    throw invalidFilter(
-      `"${path}" in "${attribute.name}[...]" is not a sub-attribute of "${attribute.name}".`,
-    );
-  }
-
-  return subAttribute;
-}
 
 /**
  * The values a filter pins down when it is only `eq` comparisons joined by
@@ -61,7 +7,8 @@ function subAttributeOf(attribute: AttributeDefinition, path: string): Attribute
  * created because such a filter matched nothing starts from these.
  */
 export function equalityTemplate(filter: FilterNode): Record<string, CompareValue> | null {
-  const template: Record<string, CompareValue> = {};
+  // Filter paths become keys here; a prototype-less object keeps any name an ordinary key.
+  const template: Record<string, CompareValue> = Object.create(null);
   const pending: FilterNode[] = [filter];
   while (pending.length > 0) {
     const node = pending.pop() as FilterNode;

@@ -1,5 +1,5 @@
 import { invalidPath, invalidSyntax, invalidValue } from '../errors';
-import { describe } from './coerce-value';
+import { describeType } from './coerce-value';
 import { assertJsonBounds } from './json-guard';
 import { isPlainObject, readKey } from './json-value';
 import { RESOURCE_LIMITS } from './limits';
@@ -39,7 +39,8 @@ export function readPatchRequest(body: unknown): PatchOperation[] {
 
   const schemas = readKey(body, 'schemas', 'The PATCH body');
   const declared = Array.isArray(schemas) ? schemas : [];
-  if (!declared.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) {
+  const wanted = PATCH_OP_SCHEMA.toLowerCase();
+  if (!declared.some((schema) => typeof schema === 'string' && schema.toLowerCase() === wanted)) {
     throw invalidSyntax(`The PATCH body's "schemas" must include "${PATCH_OP_SCHEMA}".`);
   }
 
@@ -47,9 +48,10 @@ export function readPatchRequest(body: unknown): PatchOperation[] {
   if (!Array.isArray(operations) || operations.length === 0) {
     throw invalidSyntax('The PATCH body needs a non-empty "Operations" array.');
   }
-  if (operations.length > RESOURCE_LIMITS.maxOperations) {
+  const limit = RESOURCE_LIMITS.maxOperations;
+  if (operations.length > limit) {
     throw invalidValue(
-      `The PATCH body has ${operations.length} operations; at most ${RESOURCE_LIMITS.maxOperations} are allowed per request.`,
+      `The PATCH body has ${operations.length} operations; at most ${limit} are allowed.`,
     );
   }
 
@@ -64,13 +66,13 @@ function readOperation(operation: unknown, label: string): PatchOperation {
   const op = readKey(operation, 'op', label);
   const name = typeof op === 'string' ? op.toLowerCase() : '';
   if (!OP_NAMES.includes(name as PatchOpName)) {
-    const found = typeof op === 'string' ? `"${op}"` : describe(op ?? null);
+    const found = typeof op === 'string' ? `"${op}"` : describeType(op ?? null);
     throw invalidSyntax(`${label}.op must be "add", "remove" or "replace", not ${found}.`);
   }
 
   const path = readKey(operation, 'path', label);
   if (path !== undefined && path !== null && typeof path !== 'string') {
-    throw invalidPath(`${label}.path must be a string, not ${describe(path)}.`);
+    throw invalidPath(`${label}.path must be a string, not ${describeType(path)}.`);
   }
 
   const value = readKey(operation, 'value', label);

@@ -5,6 +5,7 @@ import { recordAuditEvent } from '../../audit/record-audit-event';
 import type { Database, SyncEventRow, UserRow } from '../../db/schema';
 import { createSyncEvent } from '../../sync/sync-event';
 import type { ScimObject } from '../resource/normalize';
+import { jsonEqual } from '../resource/json-value';
 import { toStoredUser } from './user-representation';
 
 export interface SavedUser {
@@ -29,7 +30,7 @@ export async function saveUser(
     stored.user_name === current.user_name &&
     stored.external_id === current.external_id &&
     stored.active === current.active &&
-    JSON.stringify(stored.resource) === JSON.stringify(current.resource);
+    jsonEqual(stored.resource, current.resource);
   if (unchanged) return { row: current, events: [] };
 
   const deactivated = current.active && !stored.active;
@@ -99,7 +100,7 @@ function changedAttributes(current: UserRow, next: ReturnType<typeof toStoredUse
   if (current.active !== next.active) changed.push('active');
   const keys = new Set([...Object.keys(current.resource), ...Object.keys(next.resource)]);
   for (const key of keys) {
-    if (JSON.stringify(current.resource[key]) !== JSON.stringify(next.resource[key])) changed.push(key);
+    if (!jsonEqual(current.resource[key], next.resource[key])) changed.push(key);
   }
 
   return changed.sort();
