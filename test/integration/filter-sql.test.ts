@@ -367,6 +367,8 @@ describe('compileFilter on Users', () => {
     expect(await userIds('emails[type eq "work" and value sw "a-"]')).toEqual([]);
     expect(await userIds('emails.type eq "work" and emails.value sw "a-"')).toEqual(['u2']);
     expect(await userIds('emails[type eq "home" and value sw "a-"]')).toEqual(['u2']);
+    expect(await userIds('emails[type eq "work"].value sw "a-"')).toEqual([]);
+    expect(await userIds('emails[type eq "home"].value sw "a-"')).toEqual(['u2']);
     expect(await userIds('emails[TYPE eq "work" and not (value co "2")]')).toEqual(['u1']);
     expect(await userIds('emails[type eq "work" or value co "home"] and active eq true')).toEqual([
       'u1',

@@ -147,6 +147,21 @@ describe('parseFilter', () => {
     });
   });
 
+  it("reads Entra's sub-attribute after a value filter as a condition on the same element", () => {
+    expect(parseFilter('emails[type eq "work"].value eq "a@example.com"')).toEqual({
+      kind: 'valuePath',
+      path: 'emails',
+      filter: {
+        kind: 'and',
+        left: { kind: 'compare', path: 'type', op: 'eq', value: 'work' },
+        right: { kind: 'compare', path: 'value', op: 'eq', value: 'a@example.com' },
+      },
+    });
+    expect(parseFilter('emails[type eq "work"].value pr')).toMatchObject({
+      filter: { right: { kind: 'present', path: 'value' } },
+    });
+  });
+
   it('keeps sub-attributes, URN-qualified names and $ref as written', () => {
     expect(parseFilter('name.familyName co "O\'Malley"')).toMatchObject({
       path: 'name.familyName',
@@ -353,9 +368,9 @@ describe('parseFilter', () => {
         /"]" \(closing the "\[" at position 7\) at position 22, but found the end of the filter/,
       ],
       [
-        'a sub-attribute after a value filter',
-        'emails[type eq "work"].value eq "x"',
-        /Unexpected ".value" at position 23: .* only valid in PATCH paths/,
+        'a sub-attribute after a value filter without an operator',
+        'emails[type eq "work"].value',
+        /Expected an operator .* after "\.value"/,
       ],
       [
         'a nested value filter',

@@ -249,11 +249,7 @@ class Parser {
       const filter = this.valueFilter();
       const after = this.peek();
       if (after.kind === 'word' && after.text.startsWith('.')) {
-        throw this.fail(
-          `Unexpected "${excerpt(after.text)}" at position ${after.position}: in a filter, "]" ` +
-            `cannot be followed by a sub-attribute (that form is only valid in PATCH paths). ` +
-            `Put the condition inside the brackets instead.`,
-        );
+        return { kind: 'valuePath', path, filter: this.subAttributeCondition(filter, after) };
       }
 
       return { kind: 'valuePath', path, filter };
@@ -272,6 +268,41 @@ class Parser {
     const value = this.compareValue(next);
 
     return { kind: 'compare', path, op: operator as CompareOperator, value };
+  }
+
+  /**
+   * Entra documents `emails[type eq "work"].value eq "x"`, which RFC 7644's
+   * filter grammar lacks. It reads as one condition on the same element,
+   * `emails[type eq "work" and value eq "x"]`, so it is accepted as that.
+   */
+  private subAttributeCondition(filter: FilterNode, subToken: Token): FilterNode {
+    const subAttribute = subToken.text.slice(1);
+    if (!/^[A-Za-z$][\w$-]*$/.test(subAttribute)) {
+      throw this.fail(
+        `Unexpected "${excerpt(subToken.text)}" at position ${subToken.position}: after "]" ` +
+          `only a sub-attribute name such as ".value" may follow.`,
+      );
+    }
+    this.advance();
+    const next = this.peek();
+    const operator = next.kind === 'word' ? next.text.toLowerCase() : '';
+    let condition: FilterNode;
+    if (operator === 'pr') {
+      this.advance();
+      condition = { kind: 'present', path: subAttribute };
+    } else if (COMPARE_OPERATORS.has(operator)) {
+      this.advance();
+      condition = {
+        kind: 'compare',
+        path: subAttribute,
+        op: operator as CompareOperator,
+        value: this.compareValue(next),
+      };
+    } else {
+      throw this.unexpected(`an operator (${OPERATOR_LIST}) after "${excerpt(subToken.text)}"`, next);
+    }
+
+    return { kind: 'and', left: filter, right: condition };
   }
 
   /** compValue = false / null / true / number / string (RFC 7644 §3.4.2.2) */
