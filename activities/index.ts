@@ -1,5 +1,6 @@
 import type { Db } from '../src/db/database';
 import { createDeprovisionActivities } from './deprovision-activities';
+import { createRoleActivities } from './role-activities';
 import { createSyncEventActivities } from './sync-event-activities';
 
 export interface ActivityDependencies {
@@ -11,6 +12,7 @@ export function createActivities({ db }: ActivityDependencies) {
   return {
     ...createSyncEventActivities(db),
     ...createDeprovisionActivities(db),
+    ...createRoleActivities(db),
   };
 }
 

@@ -5,6 +5,7 @@ import type { AppContext } from './app-context';
 import { authenticateAdmin } from './admin/authenticate-admin';
 import { createTenant } from './admin/create-tenant';
 import { enableScim } from './admin/enable-scim';
+import { getGroupRoleMapping, putGroupRoleMapping } from './admin/group-role-mapping';
 import { rotateScimToken } from './admin/rotate-scim-token';
 import { errorHandler } from './http/error-handler';
 import { requestIdOf } from './http/request-context';
@@ -83,6 +84,8 @@ function adminRouter(context: AppContext): express.Router {
   router.post('/tenants', createTenant(context));
   router.post('/tenants/:tenantId/scim', enableScim(context));
   router.post('/tenants/:tenantId/scim/tokens', rotateScimToken(context));
+  router.get('/tenants/:tenantId/scim/group-role-mapping', getGroupRoleMapping(context));
+  router.put('/tenants/:tenantId/scim/group-role-mapping', putGroupRoleMapping(context));
 
   return router;
 }

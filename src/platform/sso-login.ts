@@ -74,6 +74,11 @@ export function ssoLogin(context: AppContext): RequestHandler {
 
       const actor = actorOf(request, 'user', user?.id ?? null);
       if (user === undefined) {
+        const connection = await trx
+          .selectFrom('scim_connections')
+          .select('default_role')
+          .where('tenant_id', '=', tenantId)
+          .executeTakeFirst();
         user = await trx
           .insertInto('users')
           .values({
@@ -83,6 +88,8 @@ export function ssoLogin(context: AppContext): RequestHandler {
             external_id: login.subject,
             active: true,
             source: 'jit',
+            // A just-in-time user belongs to no pushed group yet: the tenant's default role applies.
+            role: connection?.default_role ?? null,
             resource: JSON.stringify({
               ...(login.name === undefined ? {} : { displayName: login.name }),
               emails: [{ value: login.email, type: 'work', primary: true }],

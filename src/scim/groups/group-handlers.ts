@@ -23,6 +23,8 @@ import { applyMemberOperations, loadMembers } from './group-members';
 import { groupVersion, toCanonicalGroup, toScimGroup } from './group-representation';
 import { loadGroup } from './load-group';
 import { writeGroup } from './write-group';
+import { MAX_LISTED_USERS, isMappedGroup, memberIds, roleReevaluationEvent } from '../../roles/role-sync-event';
+import { startAfterCommit } from '../../sync/start-after-commit';
 
 async function sendGroup(
   context: AppContext,
@@ -133,12 +135,13 @@ export function replaceGroup(context: AppContext): RequestHandler {
       throw mutability(`"id" is immutable: the body names "${String(givenId)}", the URL "${groupId}".`);
     }
 
-    const row = await context.db.transaction().execute(async (trx) => {
+    const { row, events } = await context.db.transaction().execute(async (trx) => {
       const current = await loadGroup(trx, tenantId, groupId, true);
       checkIfMatch(request, groupVersion(current));
 
       return writeGroup(trx, actorOf(request, 'scim', tenantId), current, resource, [{ op: 'replace', ids: members ?? [] }], 'replace');
     });
+    await startAfterCommit(context.db, context.workflows, events, request.log);
 
     await sendGroup(context, request, response, 200, row);
   };
@@ -154,13 +157,14 @@ export function patchGroup(context: AppContext): RequestHandler {
     const tenantId = tenantOf(request);
     const groupId = String(request.params.id);
 
-    const row = await context.db.transaction().execute(async (trx) => {
+    const { row, events } = await context.db.transaction().execute(async (trx) => {
       const current = await loadGroup(trx, tenantId, groupId, true);
       checkIfMatch(request, groupVersion(current));
       const patched = applyPatch(groupResourceType, toCanonicalGroup(current), request.body);
 
       return writeGroup(trx, actorOf(request, 'scim', tenantId), current, patched.resource, patched.memberOperations, 'patch');
     });
+    await startAfterCommit(context.db, context.workflows, events, request.log);
 
     setVersionHeader(response, groupVersion(row));
     response.status(204).end();
@@ -173,9 +177,11 @@ export function deleteGroup(context: AppContext): RequestHandler {
     const tenantId = tenantOf(request);
     const groupId = String(request.params.id);
 
-    await context.db.transaction().execute(async (trx) => {
+    const events = await context.db.transaction().execute(async (trx) => {
       const current = await loadGroup(trx, tenantId, groupId, true);
       checkIfMatch(request, groupVersion(current));
+      const mapped = await isMappedGroup(trx, tenantId, groupId);
+      const members = mapped ? await memberIds(trx, groupId, MAX_LISTED_USERS + 1) : [];
       await trx.deleteFrom('groups').where('id', '=', groupId).execute();
       await recordAuditEvent(trx, actorOf(request, 'scim', tenantId), {
         tenantId,
@@ -183,7 +189,12 @@ export function deleteGroup(context: AppContext): RequestHandler {
         targetType: 'Group',
         targetId: groupId,
       });
+      if (!mapped || members.length === 0) return [];
+      const cause = { resourceType: 'Group' as const, resourceId: groupId, reason: 'group deleted' };
+
+      return [await roleReevaluationEvent(trx, tenantId, cause, members.length > MAX_LISTED_USERS ? null : members)];
     });
+    await startAfterCommit(context.db, context.workflows, events, request.log);
 
     response.status(204).end();
   };

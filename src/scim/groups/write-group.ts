@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../audit/record-audit-event';
 import { recordAuditEvent } from '../../audit/record-audit-event';
-import type { Database, GroupRow } from '../../db/schema';
+import type { Database, GroupRow, SyncEventRow } from '../../db/schema';
+import { MAX_LISTED_USERS, isMappedGroup, memberIds, roleReevaluationEvent } from '../../roles/role-sync-event';
 import type { ScimObject } from '../resource/normalize';
 import type { MemberOperation } from '../resource/patch';
 import { applyMemberOperations } from './group-members';
@@ -18,12 +19,15 @@ export async function writeGroup(
   next: ScimObject,
   memberOperations: MemberOperation[],
   operation: 'replace' | 'patch',
-): Promise<GroupRow> {
+): Promise<{ row: GroupRow; events: SyncEventRow[] }> {
+  const affected = (await isMappedGroup(trx, current.tenant_id, current.id))
+    ? await affectedUsers(trx, current.id, memberOperations)
+    : undefined;
   const displayName = String(next.displayName);
   const externalId = typeof next.externalId === 'string' ? next.externalId : null;
   const attributesChanged = displayName !== current.display_name || externalId !== current.external_id;
   const { changed: membersChanged } = await applyMemberOperations(trx, current.tenant_id, current.id, memberOperations);
-  if (!attributesChanged && membersChanged === 0) return current;
+  if (!attributesChanged && membersChanged === 0) return { row: current, events: [] };
 
   const row = await trx
     .updateTable('groups')
@@ -45,6 +49,41 @@ export async function writeGroup(
       })),
     },
   });
+  const events =
+    affected === undefined || membersChanged === 0
+      ? []
+      : [
+          await roleReevaluationEvent(
+            trx,
+            current.tenant_id,
+            { resourceType: 'Group', resourceId: current.id, reason: 'group membership changed' },
+            affected,
+          ),
+        ];
 
-  return row;
+  return { row, events };
+}
+
+/**
+ * The users a role could change for: those named by the operations, plus the
+ * current members when the operations replace or clear the group. Null when
+ * there are too many to list (the whole tenant is then re-evaluated).
+ */
+async function affectedUsers(
+  trx: Kysely<Database>,
+  groupId: string,
+  operations: MemberOperation[],
+): Promise<string[] | null> {
+  const ids = new Set<string>();
+  for (const operation of operations) {
+    if (operation.op === 'removeAll' || operation.op === 'replace') {
+      const current = await memberIds(trx, groupId, MAX_LISTED_USERS + 1);
+      if (current.length > MAX_LISTED_USERS) return null;
+      current.forEach((id) => ids.add(id));
+    }
+    if (operation.op !== 'removeAll') operation.ids.forEach((id) => ids.add(id));
+    if (ids.size > MAX_LISTED_USERS) return null;
+  }
+
+  return [...ids];
 }

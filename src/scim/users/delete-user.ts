@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { AppContext } from '../../app-context';
 import { recordAuditEvent } from '../../audit/record-audit-event';
 import { actorOf } from '../../http/request-context';
+import { roleReevaluationEvent } from '../../roles/role-sync-event';
 import { startAfterCommit } from '../../sync/start-after-commit';
 import { tenantOf } from '../authenticate';
 import { checkIfMatch } from '../versioning';
@@ -42,7 +43,12 @@ export function deleteUser(context: AppContext): RequestHandler {
         targetId: userId,
       });
 
-      return [await deprovisionEvent(trx, tenantId, userId, 'deleted')];
+      const cause = { resourceType: 'User' as const, resourceId: userId, reason: 'user deleted' };
+
+      return [
+        await deprovisionEvent(trx, tenantId, userId, 'deleted'),
+        await roleReevaluationEvent(trx, tenantId, cause, [userId]),
+      ];
     });
     await startAfterCommit(context.db, context.workflows, events, request.log);
 

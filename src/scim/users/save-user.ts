@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../../audit/record-audit-event';
 import { recordAuditEvent } from '../../audit/record-audit-event';
 import type { Database, SyncEventRow, UserRow } from '../../db/schema';
+import { roleReevaluationEvent } from '../../roles/role-sync-event';
 import { createSyncEvent } from '../../sync/sync-event';
 import type { ScimObject } from '../resource/normalize';
 import { jsonEqual } from '../resource/json-value';
@@ -64,6 +65,11 @@ export async function saveUser(
   const events: SyncEventRow[] = [];
   if (deactivated) {
     events.push(await deprovisionEvent(trx, current.tenant_id, current.id, 'deactivated'));
+  }
+  if (deactivated || reactivated) {
+    const reason = deactivated ? 'user deactivated' : 'user reactivated';
+    const cause = { resourceType: 'User' as const, resourceId: current.id, reason };
+    events.push(await roleReevaluationEvent(trx, current.tenant_id, cause, [current.id]));
   }
   if (reactivated) {
     await recordAuditEvent(trx, actor, {

@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Database, SyncEventRow } from '../db/schema';
+import { createSyncEvent } from '../sync/sync-event';
+
+/** Above this many users a re-evaluation pages through the whole tenant instead of carrying ids. */
+export const MAX_LISTED_USERS = 1000;
+
+/**
+ * Reads the tenant's mapping under a share lock, so a membership change and
+ * a mapping replacement serialize: whichever commits second sees the other.
+ */
+export async function lockedMapping(trx: Kysely<Database>, tenantId: string) {
+  const row = await trx
+    .selectFrom('scim_connections')
+    .select(['group_role_mapping', 'default_role'])
+    .where('tenant_id', '=', tenantId)
+    .forShare()
+    .executeTakeFirst();
+
+  return row ?? { group_role_mapping: [], default_role: null };
+}
+
+export async function isMappedGroup(trx: Kysely<Database>, tenantId: string, groupId: string): Promise<boolean> {
+  const mapping = await lockedMapping(trx, tenantId);
+
+  return mapping.group_role_mapping.some((entry) => entry.group_id === groupId);
+}
+
+/**
+ * Owes a role re-evaluation, in the caller's transaction: of the listed users,
+ * or of every user of the tenant when `userIds` is null or too long.
+ */
+export function roleReevaluationEvent(
+  trx: Kysely<Database>,
+  tenantId: string,
+  cause: { resourceType: 'User' | 'Group' | 'Tenant'; resourceId: string; reason: string },
+  userIds: string[] | null,
+): Promise<SyncEventRow> {
+  const listed = userIds !== null && userIds.length <= MAX_LISTED_USERS ? [...new Set(userIds)] : null;
+
+  return createSyncEvent(trx, {
+    tenantId,
+    kind: 'reevaluate_roles',
+    resourceType: cause.resourceType,
+    resourceId: cause.resourceId,
+    payload: { reason: cause.reason, userIds: listed },
+  });
+}
+
+/** Current member ids of a group (for a re-evaluation of who was in it). */
+export async function memberIds(trx: Kysely<Database>, groupId: string, limit: number): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('group_members')
+    .select('user_id')
+    .where('group_id', '=', groupId)
+    .limit(limit)
+    .execute();
+
+  return rows.map((row) => row.user_id);
+}
+

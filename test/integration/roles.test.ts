@@ -1,0 +1,199 @@
+import type { TestStack } from '../support/stack';
+import { startStack } from '../support/stack';
+import { createScimTenant, eventually, request } from '../support/http';
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const RANK: Record<string, number> = { admin: 3, member: 2, viewer: 1 };
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function createUser(token: string, userName: string): Promise<string> {
+  const created = await request(stack, 'POST', '/scim/v2/Users', { token, body: { schemas: [USER_SCHEMA], userName } });
+  expect(created.status).toBe(201);
+
+  return created.body.id;
+}
+
+async function createGroup(token: string, displayName: string, members: string[] = []): Promise<string> {
+  const created = await request(stack, 'POST', '/scim/v2/Groups', {
+    token,
+    body: { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) },
+  });
+  expect(created.status).toBe(201);
+
+  return created.body.id;
+}
+
+function patchMembers(token: string, groupId: string, op: 'add' | 'remove', userIds: string[]) {
+  return request(stack, 'PATCH', `/scim/v2/Groups/${groupId}`, {
+    token,
+    body: { schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: userIds.map((value) => ({ value })) }] },
+  });
+}
+
+function putMapping(tenantId: string, mapping: Array<{ group_id: string; role: string }>, defaultRole: string | null = null) {
+  return request(stack, 'PUT', `/admin/v1/tenants/${tenantId}/scim/group-role-mapping`, {
+    token: stack.adminApiKey,
+    body: { group_role_mapping: mapping, default_role: defaultRole },
+  });
+}
+
+/** Waits until every sync event of the tenant has completed. */
+async function settled(tenantId: string): Promise<void> {
+  await eventually(async () => {
+    const open = await stack.database.db
+      .selectFrom('sync_events')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('tenant_id', '=', tenantId)
+      .where('state', '!=', 'completed')
+      .executeTakeFirstOrThrow();
+
+    return Number(open.count) === 0 ? true : undefined;
+  }, 60_000);
+}
+
+async function rolesOf(tenantId: string): Promise<Map<string, string | null>> {
+  const rows = await stack.database.db.selectFrom('users').select(['id', 'role']).where('tenant_id', '=', tenantId).execute();
+
+  return new Map(rows.map((row) => [row.id, row.role]));
+}
+
+describe('group to role mapping', () => {
+  it('gives the highest mapped role, follows membership changes and audits each change', async () => {
+    const { tenantId, scimToken } = await createScimTenant(stack);
+    const ana = await createUser(scimToken, 'ana@example.com');
+    const admins = await createGroup(scimToken, 'Admins', [ana]);
+    const readers = await createGroup(scimToken, 'Readers', [ana]);
+
+    const mapped = await putMapping(tenantId, [
+      { group_id: admins, role: 'admin' },
+      { group_id: readers, role: 'viewer' },
+    ]);
+    expect(mapped.status).toBe(200);
+    await settled(tenantId);
+    expect((await rolesOf(tenantId)).get(ana)).toBe('admin');
+
+    expect((await patchMembers(scimToken, admins, 'remove', [ana])).status).toBe(204);
+    await settled(tenantId);
+    expect((await rolesOf(tenantId)).get(ana)).toBe('viewer');
+
+    expect((await request(stack, 'DELETE', `/scim/v2/Groups/${readers}`, { token: scimToken })).status).toBe(204);
+    await settled(tenantId);
+    expect((await rolesOf(tenantId)).get(ana)).toBeNull();
+
+    const changes = await stack.database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('target_id', '=', ana)
+      .where('action', '=', 'role.changed')
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .execute();
+    expect(changes.map((row) => [row.details.old_role, row.details.new_role, row.details.reason])).toEqual([
+      [null, 'admin', 'group-role mapping replaced'],
+      ['admin', 'viewer', 'group membership changed'],
+      ['viewer', null, 'group deleted'],
+    ]);
+  });
+
+  it('returns the current role in token introspection and gives JIT users the default role', async () => {
+    const { tenantId, scimToken } = await createScimTenant(stack);
+    const group = await createGroup(scimToken, 'Staff');
+    expect((await putMapping(tenantId, [{ group_id: group, role: 'member' }], 'viewer')).status).toBe(200);
+
+    const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
+      token: stack.adminApiKey,
+      body: { subject: 'jit-1', email: 'jit.person@example.com' },
+    });
+    expect(login.status).toBe(201);
+    const introspect = () => request(stack, 'POST', '/auth/v1/introspect', { token: stack.adminApiKey, body: { token: login.body.session_token } });
+    expect((await introspect()).body).toMatchObject({ active: true, role: 'viewer' });
+
+    expect((await patchMembers(scimToken, group, 'add', [login.body.user_id])).status).toBe(204);
+    await settled(tenantId);
+    expect((await introspect()).body).toMatchObject({ active: true, role: 'member' });
+  });
+
+  it('refuses a mapping with an unknown role, a malformed id or a group of another tenant, changing nothing', async () => {
+    const { tenantId } = await createScimTenant(stack);
+    const other = await createScimTenant(stack, 'Other');
+    const foreignGroup = await createGroup(other.scimToken, 'Theirs');
+
+    const badRole = await putMapping(tenantId, [{ group_id: foreignGroup, role: 'owner' }]);
+    expect(badRole.status).toBe(400);
+    expect(badRole.body.detail).toMatch(/group_role_mapping\.0\.role/);
+    const badId = await putMapping(tenantId, [{ group_id: 'not-a-group', role: 'admin' }]);
+    expect(badId.status).toBe(400);
+    expect(badId.body.detail).toMatch(/group_role_mapping\[0\]\.group_id "not-a-group"/);
+    const foreign = await putMapping(tenantId, [{ group_id: foreignGroup, role: 'admin' }]);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.detail).toMatch(/not a group of this tenant/);
+
+    const stored = await request(stack, 'GET', `/admin/v1/tenants/${tenantId}/scim/group-role-mapping`, { token: stack.adminApiKey });
+    expect(stored.body).toEqual({ group_role_mapping: [], default_role: null });
+  });
+
+  it('converges to the highest mapped role of current groups under concurrent random changes', async () => {
+    const { tenantId, scimToken } = await createScimTenant(stack);
+    const users: string[] = [];
+    for (let index = 0; index < 12; index++) users.push(await createUser(scimToken, `conv${index}@example.com`));
+    const groups: string[] = [];
+    for (let index = 0; index < 4; index++) groups.push(await createGroup(scimToken, `G${index}`));
+
+    // A fixed seed keeps a failure reproducible.
+    let seed = 20261204;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+
+      return seed % n;
+    };
+    const roles = ['admin', 'member', 'viewer'];
+    const changes: Array<() => Promise<unknown>> = [];
+    for (let index = 0; index < 40; index++) {
+      const kind = random(10);
+      const group = groups[random(groups.length)]!;
+      const picked = [users[random(users.length)]!, users[random(users.length)]!];
+      if (kind < 6) changes.push(() => patchMembers(scimToken, group, random(2) === 0 ? 'add' : 'remove', picked));
+      else if (kind < 8) {
+        const mapping = groups.filter(() => random(2) === 0).map((id) => ({ group_id: id, role: roles[random(3)]! }));
+        changes.push(() => putMapping(tenantId, mapping, random(2) === 0 ? null : 'viewer'));
+      } else {
+        const active = random(2) === 0;
+        changes.push(() =>
+          request(stack, 'PATCH', `/scim/v2/Users/${picked[0]}`, {
+            token: scimToken,
+            body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active } }] },
+          }),
+        );
+      }
+    }
+    const results = await Promise.all(changes.map((change) => change()));
+    for (const result of results as Array<{ status: number }>) expect(result.status).toBeLessThan(300);
+    await settled(tenantId);
+
+    // Recompute every user's role from scratch and compare.
+    const db = stack.database.db;
+    const connection = await db.selectFrom('scim_connections').selectAll().where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+    const members = await db.selectFrom('group_members').select(['group_id', 'user_id']).where('tenant_id', '=', tenantId).execute();
+    const accounts = await db.selectFrom('users').select(['id', 'active', 'role']).where('tenant_id', '=', tenantId).execute();
+    for (const account of accounts) {
+      const granted = members
+        .filter((member) => member.user_id === account.id)
+        .map((member) => connection.group_role_mapping.find((entry) => entry.group_id === member.group_id)?.role)
+        .filter((role): role is 'admin' | 'member' | 'viewer' => role !== undefined)
+        .sort((a, b) => RANK[b]! - RANK[a]!);
+      const expected = account.active ? (granted[0] ?? connection.default_role) : null;
+      expect([account.id, account.role]).toEqual([account.id, expected]);
+    }
+  });
+});
