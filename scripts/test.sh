@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_npm_dependencies
 ensure_temporal_cli
+ensure_scim_tester
 ensure_postgres
 ensure_temporal_server
 

@@ -32,7 +32,12 @@ export async function startApiServer(
     db,
     logger,
     adminApiKey,
-    workflows: { client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, inFlight: new Set() },
+    workflows: {
+      client: temporal.client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      inFlight: new Set(),
+      stepMaxAttempts: config.SYNC_STEP_MAX_ATTEMPTS,
+    },
   };
 
   const dispatcher =

@@ -5,14 +5,32 @@ import type { AppContext } from './app-context';
 import { authenticateAdmin } from './admin/authenticate-admin';
 import { createTenant } from './admin/create-tenant';
 import { enableScim } from './admin/enable-scim';
-import { getGroupRoleMapping, putGroupRoleMapping } from './admin/group-role-mapping';
+import { getTenantUser } from './admin/get-tenant-user';
+import {
+  getGroupRoleMapping,
+  previewGroupRoleMapping,
+  putGroupRoleMapping,
+} from './admin/group-role-mapping';
 import { rotateScimToken } from './admin/rotate-scim-token';
 import { errorHandler } from './http/error-handler';
+import { createApiMetrics, routeOf } from './observability/metrics';
+import { scimRateLimit } from './observability/rate-limit';
+import { readiness } from './observability/readiness';
 import { requestIdOf } from './http/request-context';
+import { textGuard, verifyUtf8 } from './http/text-guard';
+import { disableScim } from './operations/disable-scim';
+import { exportAuditEvents } from './operations/export-audit-events';
+import { listAuditEvents } from './operations/list-audit-events';
+import { listSyncEvents } from './operations/list-sync-events';
+import { reevaluateTenantRoles } from './operations/reevaluate-tenant-roles';
+import { replayFailedSyncEvents, replaySyncEventHandler } from './operations/replay-handlers';
+import { listScimTokens, revokeScimToken } from './operations/scim-token-admin';
+import { showSyncEvent } from './operations/show-sync-event';
 import { createAgentToken } from './platform/create-agent-token';
 import { introspect } from './platform/introspect';
 import { ssoLogin } from './platform/sso-login';
 import { authenticateScim } from './scim/authenticate';
+import { bulk, bulkBodyParser } from './scim/bulk/bulk-endpoint';
 import { resourceTypesEndpoint, schemasEndpoint, serviceProviderConfig } from './scim/discovery';
 import { ScimError, notFound } from './scim/errors';
 import {
@@ -23,6 +41,8 @@ import {
   patchGroup,
   replaceGroup,
 } from './scim/groups/group-handlers';
+import { meNotImplemented } from './scim/me';
+import { searchAllResources } from './scim/search/root-search';
 import { createUser } from './scim/users/create-user';
 import { deleteUser } from './scim/users/delete-user';
 import { getUser } from './scim/users/get-user';
@@ -44,12 +64,17 @@ function methodNotAllowed(allowed: string): RequestHandler {
 function scimRouter(context: AppContext): express.Router {
   const router = express.Router();
   router.use(authenticateScim(context.db));
+  router.use(scimRateLimit(context.config.SCIM_RATE_LIMIT_PER_MINUTE));
 
   router.get('/ServiceProviderConfig', serviceProviderConfig(context));
   router.get('/ResourceTypes', resourceTypesEndpoint(context));
   router.get('/ResourceTypes/:id', resourceTypesEndpoint(context));
   router.get('/Schemas', schemasEndpoint(context));
   router.get('/Schemas/:id', schemasEndpoint(context));
+  // Discovery documents are read-only (RFC 7644 §4).
+  for (const path of ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:id', '/Schemas', '/Schemas/:id']) {
+    router.all(path, methodNotAllowed('GET'));
+  }
 
   router.get('/Users', listUsers(context, 'query'));
   router.post('/Users', createUser(context));
@@ -71,6 +96,12 @@ function scimRouter(context: AppContext): express.Router {
   router.delete('/Groups/:id', deleteGroup(context));
   router.all('/Groups/:id', methodNotAllowed('GET, PUT, PATCH, DELETE'));
 
+  router.post('/.search', searchAllResources(context, 'body'));
+  router.all('/.search', methodNotAllowed('POST'));
+  router.post('/Bulk', bulk(context));
+  router.all('/Bulk', methodNotAllowed('POST'));
+  router.all('/Me', meNotImplemented);
+
   router.use((request) => {
     throw notFound(`No SCIM endpoint at ${request.path}.`);
   });
@@ -86,6 +117,19 @@ function adminRouter(context: AppContext): express.Router {
   router.post('/tenants/:tenantId/scim/tokens', rotateScimToken(context));
   router.get('/tenants/:tenantId/scim/group-role-mapping', getGroupRoleMapping(context));
   router.put('/tenants/:tenantId/scim/group-role-mapping', putGroupRoleMapping(context));
+  router.post('/tenants/:tenantId/scim\\:enable', enableScim(context));
+  router.post('/tenants/:tenantId/scim\\:disable', disableScim(context));
+  router.get('/tenants/:tenantId/scim/tokens', listScimTokens(context));
+  router.delete('/tenants/:tenantId/scim/tokens/:tokenId', revokeScimToken(context));
+  router.get('/tenants/:tenantId/sync-events', listSyncEvents(context));
+  router.post('/tenants/:tenantId/sync-events/replay-failed', replayFailedSyncEvents(context));
+  router.get('/tenants/:tenantId/sync-events/:syncEventId', showSyncEvent(context));
+  router.post('/tenants/:tenantId/sync-events/:syncEventId/replay', replaySyncEventHandler(context));
+  router.post('/tenants/:tenantId/roles/reevaluate', reevaluateTenantRoles(context));
+  router.get('/tenants/:tenantId/audit-events', listAuditEvents(context));
+  router.get('/tenants/:tenantId/audit-events/export', exportAuditEvents(context));
+  router.post('/tenants/:tenantId/scim/group-role-mapping\\:preview', previewGroupRoleMapping(context));
+  router.get('/tenants/:tenantId/users/:userId', getTenantUser(context));
 
   return router;
 }
@@ -103,6 +147,7 @@ function platformRouter(context: AppContext): express.Router {
 /** The api process's HTTP surface: SCIM for IdPs, admin and platform APIs, health. */
 export function createApp(context: AppContext): express.Express {
   const app = express();
+  const metrics = createApiMetrics(context.db);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
@@ -122,9 +167,13 @@ export function createApp(context: AppContext): express.Express {
       },
       customLogLevel: (_request, response, error) =>
         error !== undefined || response.statusCode >= 500 ? 'error' : 'info',
-      customProps: (request) => ({ tenantId: (request as express.Request).tenantId }),
+      customProps: (request) => ({
+        tenantId: (request as express.Request).tenantId,
+        route: routeOf(request as express.Request),
+      }),
     }),
   );
+  app.use(metrics.middleware);
   app.use((_request, response, next) => {
     response.set({
       'X-Content-Type-Options': 'nosniff',
@@ -133,10 +182,16 @@ export function createApp(context: AppContext): express.Express {
     });
     next();
   });
-  app.use(express.json({ type: JSON_TYPES, limit: BODY_LIMIT }));
+  app.use('/scim/v2/Bulk', bulkBodyParser(JSON_TYPES));
+  app.use(express.json({ type: JSON_TYPES, limit: BODY_LIMIT, verify: verifyUtf8 }));
+  app.use(textGuard);
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
+  });
+  app.get('/readyz', readiness(context));
+  app.get('/metrics', async (_request, response) => {
+    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use('/scim/v2', scimRouter(context));
   app.use('/admin/v1', adminRouter(context));

@@ -24,7 +24,13 @@ const schema = z.object({
   /** How long a committed sync event may wait for its workflow before the dispatcher starts it. */
   DISPATCH_AFTER_MS: z.coerce.number().int().min(0).default(2000),
   DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  /** SCIM requests per tenant per minute before 429; far above Okta's and Entra's sync rates. */
+  SCIM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60_000),
+  /** Attempts per sync workflow step before its run fails; 40 ≈ 17 minutes of retrying. */
+  SYNC_STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(40),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Where the worker serves the Temporal SDK's Prometheus metrics; empty turns them off. */
+  WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

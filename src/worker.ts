@@ -1,3 +1,4 @@
+import { Runtime } from '@temporalio/worker';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { createWorker } from './worker-runtime';
@@ -6,6 +7,12 @@ import { createWorker } from './worker-runtime';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
+  if (config.WORKER_METRICS_ADDRESS !== '') {
+    // Must run before any connection or worker exists: the runtime is process-wide.
+    Runtime.install({
+      telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } },
+    });
+  }
   const { worker, close } = await createWorker(config);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
 

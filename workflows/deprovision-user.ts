@@ -1,7 +1,12 @@
 import { log, proxyActivities } from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { failureMessage } from './failure-message';
+import { RECORD_FAILURE_RETRY, stepRetry } from './retry-policies';
 
 export interface DeprovisionUserInput {
+  /** Attempts per step before the run fails (see retry-policies.ts); the api sets it. */
+  stepMaxAttempts?: number;
   tenantId: string;
   userId: string;
   syncEventId: string;
@@ -10,16 +15,13 @@ export interface DeprovisionUserInput {
 }
 
 /**
- * Transient faults (database restarting, connection lost) retry with backoff
- * for as long as it takes: a deprovisioning must never be dropped. Permanent
- * ones are thrown as non-retryable failures by the activities.
+ * Transient faults retry with backoff, a bounded number of times; a step that
+ * keeps failing leaves the sync event `failed` with its error, to be replayed
+ * (never silently dropped). Permanent faults are non-retryable failures thrown
+ * by the activities. See retry-policies.ts.
  */
-function step(summary: string) {
-  return proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    summary,
-    retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-  });
+function step(summary: string, retry: RetryPolicy) {
+  return proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', summary, retry });
 }
 
 /**
@@ -30,25 +32,27 @@ function step(summary: string) {
  */
 export async function deprovisionUser(input: DeprovisionUserInput): Promise<DeprovisionSummary> {
   const { syncEventId } = input;
-  await step('mark sync event running').markSyncEventRunning({ syncEventId });
+  const retry = stepRetry(input.stepMaxAttempts);
+  await step('mark sync event running', retry).markSyncEventRunning({ syncEventId });
 
   try {
-    const account = await step('mark account inactive').markAccountInactive(input);
-    const sessions = await step('revoke sessions').revokeSessions(input);
-    const agentTokens = await step('revoke agent tokens').revokeAgentTokens(input);
+    const account = await step('mark account inactive', retry).markAccountInactive(input);
+    const sessions = await step('revoke sessions', retry).revokeSessions(input);
+    const agentTokens = await step('revoke agent tokens', retry).revokeAgentTokens(input);
     const summary = {
       accountInactive: account.inactive,
       sessionsRevoked: sessions.revoked,
       agentTokensRevoked: agentTokens.revoked,
     };
-    await step('record deprovisioning').recordDeprovisioned({ ...input, ...summary });
-    await step('complete sync event').completeSyncEvent({ syncEventId });
+    await step('record deprovisioning', retry).recordDeprovisioned({ ...input, ...summary });
+    await step('complete sync event', retry).completeSyncEvent({ syncEventId });
 
     return summary;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = failureMessage(error, retry.maximumAttempts ?? 0);
     log.warn('deprovisioning failed', { syncEventId, message });
-    await step('record failure').failSyncEvent({ syncEventId, error: message });
+    const recordFailure = step('record failure', RECORD_FAILURE_RETRY);
+    await recordFailure.failSyncEvent({ syncEventId, error: message });
 
     throw error;
   }

@@ -1,7 +1,12 @@
 import { ContinueAsNew, continueAsNew, proxyActivities } from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { failureMessage } from './failure-message';
+import { RECORD_FAILURE_RETRY, stepRetry } from './retry-policies';
 
 export interface ReevaluateRolesInput {
+  /** Attempts per step before the run fails (see retry-policies.ts); the api sets it. */
+  stepMaxAttempts?: number;
   tenantId: string;
   syncEventId: string;
   reason: string;
@@ -16,12 +21,9 @@ const PAGE_SIZE = 1000;
 /** Pages per run before continue-as-new keeps the history bounded. */
 const PAGES_PER_RUN = 100;
 
-function step(summary: string) {
-  return proxyActivities<Activities>({
-    startToCloseTimeout: '2 minutes',
-    summary,
-    retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-  });
+/** Bounded retries; see retry-policies.ts. */
+function step(summary: string, retry: RetryPolicy) {
+  return proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', summary, retry });
 }
 
 /**
@@ -31,12 +33,13 @@ function step(summary: string) {
  */
 export async function reevaluateRoles(input: ReevaluateRolesInput): Promise<{ changed: number }> {
   const { tenantId, syncEventId, reason } = input;
-  if (input.afterUserId === undefined) await step('mark sync event running').markSyncEventRunning({ syncEventId });
+  const retry = stepRetry(input.stepMaxAttempts);
+  if (input.afterUserId === undefined) await step('mark sync event running', retry).markSyncEventRunning({ syncEventId });
 
   let changed = input.changedSoFar ?? 0;
   try {
     if (input.userIds !== null) {
-      const result = await step(`re-evaluate ${input.userIds.length} users`).reevaluateUsers({
+      const result = await step(`re-evaluate ${input.userIds.length} users`, retry).reevaluateUsers({
         tenantId,
         syncEventId,
         reason,
@@ -49,7 +52,7 @@ export async function reevaluateRoles(input: ReevaluateRolesInput): Promise<{ ch
         if (page === PAGES_PER_RUN) {
           await continueAsNew<typeof reevaluateRoles>({ ...input, afterUserId: after, changedSoFar: changed });
         }
-        const result = await step(`re-evaluate users after ${after ?? 'the first'}`).reevaluateUserPage({
+        const result = await step(`re-evaluate users after ${after ?? 'the first'}`, retry).reevaluateUserPage({
           tenantId,
           syncEventId,
           reason,
@@ -61,11 +64,11 @@ export async function reevaluateRoles(input: ReevaluateRolesInput): Promise<{ ch
         after = result.lastUserId;
       }
     }
-    await step('complete sync event').completeSyncEvent({ syncEventId });
+    await step('complete sync event', retry).completeSyncEvent({ syncEventId });
   } catch (error) {
     if (error instanceof ContinueAsNew) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    await step('record failure').failSyncEvent({ syncEventId, error: message });
+    const recordFailure = step('record failure', RECORD_FAILURE_RETRY);
+    await recordFailure.failSyncEvent({ syncEventId, error: failureMessage(error, retry.maximumAttempts ?? 0) });
     throw error;
   }
 

@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context';
 import { recordAuditEvent } from '../audit/record-audit-event';
-import { actorOf } from '../http/request-context';
 import { validateBody } from '../http/validate-body';
+import { operatorActor } from '../operations/operator-actor';
 import { ScimError } from '../scim/errors';
 import { issueScimToken, retireScimTokens } from './scim-tokens';
 
@@ -34,7 +34,7 @@ export function rotateScimToken(context: AppContext): RequestHandler {
 
       const token = await issueScimToken(trx, tenantId);
       const retired = await retireScimTokens(trx, tenantId, token.id, overlapSeconds);
-      await recordAuditEvent(trx, actorOf(request, 'admin', null), {
+      await recordAuditEvent(trx, operatorActor(request), {
         tenantId,
         action: 'scim.token_rotated',
         targetType: 'ScimToken',

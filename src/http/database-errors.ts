@@ -14,6 +14,10 @@ export function translateDatabaseError(error: unknown): ScimError | undefined {
   const unavailable =
     (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
     /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  // Text PostgreSQL cannot store (NUL, invalid encoding) that slipped past the request guard.
+  if (code === '22021' || code === '22P05') {
+    return new ScimError(400, 'invalidValue', 'A value contains characters that cannot be stored.');
+  }
   // Two writers raced past the application's own uniqueness check.
   if (code === '23505') {
     return new ScimError(409, 'uniqueness', 'Another resource already holds this unique value.');

@@ -12,6 +12,10 @@ interface BodyParserError {
 function toScimError(error: unknown): ScimError | undefined {
   if (error instanceof ScimError) return error;
 
+  // Express decodes path parameters; malformed percent-encoding surfaces as a URIError.
+  if (error instanceof URIError) {
+    return invalidSyntax('The URL contains malformed percent-encoding.');
+  }
   const parserError = error as BodyParserError;
   if (parserError?.type === 'entity.parse.failed') {
     return invalidSyntax('The request body is not valid JSON.');

@@ -4,11 +4,13 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context';
 import { loadTenant } from '../admin/load-tenant';
+import type { Actor } from '../audit/record-audit-event';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Database, UserRow } from '../db/schema';
 import { actorOf } from '../http/request-context';
 import { validateBody } from '../http/validate-body';
 import { newId } from '../ids';
+import { lockedMapping } from '../roles/role-sync-event';
 import { ScimError } from '../scim/errors';
 import { hashSecret, newSecret } from '../secrets';
 
@@ -55,6 +57,57 @@ async function findAccount(
 }
 
 /**
+ * Creates the account of a person the directory has not pushed, with the
+ * tenant's default role: a just-in-time user belongs to no pushed group yet.
+ * The mapping is read under a share lock so that a mapping replacement
+ * committing meanwhile either is seen here or re-evaluates this user.
+ *
+ * When a SCIM POST of the same userName commits first, the insert yields to
+ * it and the login links to that account instead of failing.
+ */
+async function createJitUser(
+  trx: Kysely<Database>,
+  tenantId: string,
+  login: z.infer<typeof body>,
+  actor: Actor,
+): Promise<UserRow> {
+  const mapping = await lockedMapping(trx, tenantId);
+  const created = await trx
+    .insertInto('users')
+    .values({
+      id: newId('usr'),
+      tenant_id: tenantId,
+      user_name: login.email,
+      external_id: login.subject,
+      active: true,
+      source: 'jit',
+      role: mapping.default_role,
+      resource: JSON.stringify({
+        ...(login.name === undefined ? {} : { displayName: login.name }),
+        emails: [{ value: login.email, type: 'work', primary: true }],
+      }),
+    })
+    .onConflict((conflict) => conflict.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (created === undefined) {
+    const linked = await findAccount(trx, tenantId, login.subject, login.email);
+    if (linked !== undefined) return linked;
+    throw new ScimError(409, 'uniqueness', 'The account changed during sign-in; sign in again.');
+  }
+  // The person provisioned themselves by signing in: the new account is the actor.
+  const provisionedBy = { ...actor, id: created.id };
+  await recordAuditEvent(trx, provisionedBy, {
+    tenantId,
+    action: 'user.jit_provisioned',
+    targetType: 'User',
+    targetId: created.id,
+  });
+
+  return created;
+}
+
+/**
  * POST /auth/v1/tenants/{tenantId}/sso-logins: a login an upstream identity
  * component has verified. Opens a session; creates an unknown user just in
  * time (source `jit`); refuses a deprovisioned one with 403.
@@ -67,44 +120,20 @@ export function ssoLogin(context: AppContext): RequestHandler {
 
     const userId = await context.db.transaction().execute(async (trx) => {
       await loadTenant(trx, tenantId);
-      let user = await findAccount(trx, tenantId, login.subject, login.email);
-      if (user !== undefined && (!user.active || user.deleted_at !== null)) {
+      // First logins of one person arrive together (several tabs, a retrying
+      // gateway): one at a time, the second finds the account the first created.
+      // TODO(sso): keyed by email only; two first logins with one subject and
+      // two different emails can still create two accounts.
+      const loginKey = `sso-login:${tenantId}:${login.email.toLowerCase()}`;
+      await sql`select pg_advisory_xact_lock(hashtext(${loginKey}))`.execute(trx);
+      const user =
+        (await findAccount(trx, tenantId, login.subject, login.email)) ??
+        (await createJitUser(trx, tenantId, login, actorOf(request, 'user', null)));
+      if (!user.active || user.deleted_at !== null) {
         throw new ScimError(403, undefined, 'This account is deprovisioned; sign-in is refused.');
       }
 
-      const actor = actorOf(request, 'user', user?.id ?? null);
-      if (user === undefined) {
-        const connection = await trx
-          .selectFrom('scim_connections')
-          .select('default_role')
-          .where('tenant_id', '=', tenantId)
-          .executeTakeFirst();
-        user = await trx
-          .insertInto('users')
-          .values({
-            id: newId('usr'),
-            tenant_id: tenantId,
-            user_name: login.email,
-            external_id: login.subject,
-            active: true,
-            source: 'jit',
-            // A just-in-time user belongs to no pushed group yet: the tenant's default role applies.
-            role: connection?.default_role ?? null,
-            resource: JSON.stringify({
-              ...(login.name === undefined ? {} : { displayName: login.name }),
-              emails: [{ value: login.email, type: 'work', primary: true }],
-            }),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await recordAuditEvent(trx, { ...actor, id: user.id }, {
-          tenantId,
-          action: 'user.jit_provisioned',
-          targetType: 'User',
-          targetId: user.id,
-        });
-      }
-
+      const actor = actorOf(request, 'user', user.id);
       const sessionId = newId('ses');
       await trx
         .insertInto('sessions')
@@ -116,7 +145,7 @@ export function ssoLogin(context: AppContext): RequestHandler {
           expires_at: sql`now() + make_interval(hours => ${context.config.SESSION_TTL_HOURS})`,
         })
         .execute();
-      await recordAuditEvent(trx, { ...actor, id: user.id }, {
+      await recordAuditEvent(trx, actor, {
         tenantId,
         action: 'session.created',
         targetType: 'Session',

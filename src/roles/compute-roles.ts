@@ -1,13 +1,20 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { recordAuditEvent, systemActor } from '../audit/record-audit-event';
-import type { Database } from '../db/schema';
+import { systemActor } from '../audit/record-audit-event';
+import type { Database, Role } from '../db/schema';
+import { newId } from '../ids';
+import { computedRole, storedMapping } from './role-sql';
 
 export interface RoleChange {
   user_id: string;
-  old_role: string | null;
-  new_role: string | null;
+  old_role: Role | null;
+  new_role: Role | null;
 }
+
+/** Users per transaction of a re-evaluation. */
+const RECOMPUTE_CHUNK = 1000;
+/** Rows per audit insert: 1,000 rows of 11 columns stay below PostgreSQL's 65,535 parameters. */
+const AUDIT_BATCH = 1000;
 
 /**
  * Recomputes from scratch, for the given users of a tenant, the role the
@@ -17,7 +24,10 @@ export interface RoleChange {
  * Re-evaluations of one tenant take a transaction-scoped advisory lock, so
  * they run one at a time and each reads the state committed before it: the
  * last one to run after any change leaves every user right, whatever the
- * interleaving of writes and workflows.
+ * interleaving of writes and workflows. Long lists go in transactions of
+ * RECOMPUTE_CHUNK users, so that neither that lock nor the users' row locks
+ * (which SCIM writes of those users wait for) are held for long; each chunk
+ * is right on its own, so the rule above holds chunk by chunk.
  */
 export async function recomputeRoles(
   db: Kysely<Database>,
@@ -26,27 +36,27 @@ export async function recomputeRoles(
   reason: string,
   syncEventId: string,
 ): Promise<RoleChange[]> {
-  if (userIds.length === 0) return [];
+  const changes: RoleChange[] = [];
+  for (let start = 0; start < userIds.length; start += RECOMPUTE_CHUNK) {
+    const chunk = userIds.slice(start, start + RECOMPUTE_CHUNK);
+    changes.push(...(await recomputeChunk(db, tenantId, chunk, reason, syncEventId)));
+  }
 
+  return changes;
+}
+
+async function recomputeChunk(
+  db: Kysely<Database>,
+  tenantId: string,
+  userIds: string[],
+  reason: string,
+  syncEventId: string,
+): Promise<RoleChange[]> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`roles:${tenantId}`}))`.execute(trx);
     const { rows } = await sql<RoleChange>`
-      with mapping as (
-        select m->>'group_id' as group_id, m->>'role' as role
-        from scim_connections c, jsonb_array_elements(c.group_role_mapping) m
-        where c.tenant_id = ${tenantId}
-      ),
-      computed as (
-        select u.id, u.role as old_role,
-          case when not u.active or u.deleted_at is not null then null
-          else coalesce(
-            (select mapping.role from group_members gm
-               join mapping on mapping.group_id = gm.group_id
-              where gm.user_id = u.id
-              order by case mapping.role when 'admin' then 3 when 'member' then 2 else 1 end desc
-              limit 1),
-            (select default_role from scim_connections where tenant_id = ${tenantId}))
-          end as new_role
+      with computed as (
+        select u.id, u.role as old_role, ${computedRole(storedMapping(tenantId))} as new_role
         from users u
         where u.tenant_id = ${tenantId} and u.id = any(${userIds}::text[])
         for update of u
@@ -55,20 +65,48 @@ export async function recomputeRoles(
       from computed
       where users.id = computed.id and users.role is distinct from computed.new_role
       returning users.id as user_id, computed.old_role, computed.new_role`.execute(trx);
-
-    for (const change of rows) {
-      await recordAuditEvent(trx, systemActor, {
-        tenantId,
-        action: 'role.changed',
-        targetType: 'User',
-        targetId: change.user_id,
-        details: { old_role: change.old_role, new_role: change.new_role, reason, sync_event_id: syncEventId },
-        idempotencyKey: `${syncEventId}:role:${change.user_id}`,
-      });
-    }
+    await recordRoleChanges(trx, tenantId, rows, reason, syncEventId);
 
     return rows;
   });
+}
+
+/**
+ * One `role.changed` audit event per change, written in batches: a mapping
+ * change can move tens of thousands of roles, and a round trip per event
+ * would dominate the re-evaluation. The idempotency key makes a retried
+ * activity's events land once.
+ */
+async function recordRoleChanges(
+  trx: Kysely<Database>,
+  tenantId: string,
+  changes: RoleChange[],
+  reason: string,
+  syncEventId: string,
+): Promise<void> {
+  for (let start = 0; start < changes.length; start += AUDIT_BATCH) {
+    const batch = changes.slice(start, start + AUDIT_BATCH).map((change) => ({
+      id: newId('evt'),
+      tenant_id: tenantId,
+      actor_type: systemActor.type,
+      actor_id: systemActor.id,
+      action: 'role.changed',
+      target_type: 'User',
+      target_id: change.user_id,
+      details: JSON.stringify({
+        old_role: change.old_role,
+        new_role: change.new_role,
+        reason,
+        sync_event_id: syncEventId,
+      }),
+      idempotency_key: `${syncEventId}:role:${change.user_id}`,
+    }));
+    await trx
+      .insertInto('audit_events')
+      .values(batch)
+      .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+      .execute();
+  }
 }
 
 /** One page of a tenant's users in id order, for re-evaluating a whole tenant. */

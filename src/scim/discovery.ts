@@ -3,8 +3,10 @@ import type { AppContext } from '../app-context';
 import { sendScim } from '../http/scim-response';
 import { scimBaseUrl } from './base-url';
 import { notFound } from './errors';
-import { MAX_PAGE_SIZE } from './list-parameters';
+import { BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD_SIZE } from './bulk/bulk-request';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list-parameters';
 import { listResponse } from './list-response';
+import { CURSOR_TIMEOUT_SECONDS } from './search/cursor';
 import type { SchemaDefinition } from './schemas/attribute';
 import type { ResourceType } from './schemas/resource-types';
 import { groupResourceType, userResourceType } from './schemas/resource-types';
@@ -22,7 +24,8 @@ function meta(baseUrl: string, resourceType: string, path: string) {
 
 /**
  * RFC 7644 §4: /ServiceProviderConfig promises only what the service does.
- * Bulk, password change and sorting are not offered.
+ * Password change is not offered (sign-in goes through SSO). `pagination`
+ * is RFC 9865 §4: both methods, startIndex by default, as IdPs expect.
  */
 export function serviceProviderConfig(context: AppContext): RequestHandler {
   return (request, response) => {
@@ -30,8 +33,20 @@ export function serviceProviderConfig(context: AppContext): RequestHandler {
     sendScim(response, 200, {
       schemas: [CONFIG_SCHEMA],
       patch: { supported: true },
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      bulk: {
+        supported: true,
+        maxOperations: BULK_MAX_OPERATIONS,
+        maxPayloadSize: BULK_MAX_PAYLOAD_SIZE,
+      },
       filter: { supported: true, maxResults: MAX_PAGE_SIZE },
+      pagination: {
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
+        defaultPageSize: DEFAULT_PAGE_SIZE,
+        maxPageSize: MAX_PAGE_SIZE,
+        cursorTimeout: CURSOR_TIMEOUT_SECONDS,
+      },
       changePassword: { supported: false },
       sort: { supported: true },
       etag: { supported: true },

@@ -7,7 +7,7 @@
  */
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-/** The `scimType` values RFC 7644 Table 9 defines. */
+/** The `scimType` values RFC 7644 Table 9 and RFC 9865 define. */
 export type ScimType =
   | 'invalidFilter'
   | 'tooMany'
@@ -18,7 +18,11 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  // RFC 9865 §2: cursor pagination.
+  | 'invalidCursor'
+  | 'expiredCursor'
+  | 'invalidCount';
 
 export class ScimError extends Error {
   readonly status: number;

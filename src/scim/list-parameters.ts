@@ -1,6 +1,9 @@
 import { invalidValue } from './errors';
 
-/** The largest page this service returns; advertised in /ServiceProviderConfig. */
+/**
+ * The largest page this service returns; advertised in /ServiceProviderConfig
+ * as filter.maxResults and pagination.maxPageSize (RFC 9865 §4).
+ */
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -11,6 +14,11 @@ export interface ListParameters {
   count: number;
   sortBy: string | undefined;
   sortOrder: 'ascending' | 'descending';
+  /**
+   * RFC 9865 §2: the cursor of the page wanted, '' for the first page, or
+   * undefined when the client pages by startIndex (the default method).
+   */
+  cursor: string | undefined;
 }
 
 function integerParameter(name: string, raw: unknown): number | undefined {
@@ -32,9 +40,19 @@ function stringParameter(name: string, raw: unknown): string | undefined {
 /**
  * Reads list parameters from a query string or a /.search body. Out-of-range
  * values are normalised as RFC 7644 §3.4.2.4 says: startIndex < 1 means 1,
- * a negative count means 0, and count is capped at MAX_PAGE_SIZE.
+ * a negative count means 0, and count is capped at MAX_PAGE_SIZE (a service
+ * provider may always return fewer results than asked for).
+ *
+ * @throws ScimError 400 `invalidValue` for values of the wrong type and for
+ *   startIndex and cursor together (they name two paging methods).
  */
 export function readListParameters(source: Record<string, unknown>): ListParameters {
+  const cursor = stringParameter('cursor', source.cursor);
+  if (cursor !== undefined && source.startIndex !== undefined && source.startIndex !== '') {
+    throw invalidValue(
+      'Send either "startIndex" (index paging) or "cursor" (cursor paging, RFC 9865), not both.',
+    );
+  }
   const startIndex = integerParameter('startIndex', asText(source.startIndex)) ?? 1;
   const count = integerParameter('count', asText(source.count)) ?? DEFAULT_PAGE_SIZE;
   const sortOrder = stringParameter('sortOrder', source.sortOrder) ?? 'ascending';
@@ -48,6 +66,7 @@ export function readListParameters(source: Record<string, unknown>): ListParamet
     count: Math.min(MAX_PAGE_SIZE, Math.max(0, count)),
     sortBy: stringParameter('sortBy', source.sortBy),
     sortOrder,
+    cursor,
   };
 }
 

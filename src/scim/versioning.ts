@@ -6,7 +6,14 @@ import { ScimError } from './errors';
  * with 412 before anything changes. `*` matches any existing resource.
  */
 export function checkIfMatch(request: Request, version: string): void {
-  const header = request.header('if-match');
+  checkVersion(request.header('if-match'), version);
+}
+
+/**
+ * checkIfMatch for a version that did not come as a header: a Bulk
+ * operation's `version` (RFC 7644 §3.7) means what If-Match means.
+ */
+export function checkVersion(header: string | undefined, version: string): void {
   if (header === undefined) return;
 
   const wanted = header.split(',').map((tag) => tag.trim());

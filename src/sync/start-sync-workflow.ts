@@ -11,12 +11,17 @@ export interface WorkflowStarter {
   taskQueue: string;
   /** Starts still under way, awaited before the connection closes on shutdown. */
   inFlight: Set<Promise<unknown>>;
+  /** Attempts per workflow step before a run fails (SYNC_STEP_MAX_ATTEMPTS). */
+  stepMaxAttempts?: number;
 }
 
 /** A start that cannot reach Temporal gives up after this; the dispatcher tries again. */
 const START_DEADLINE_MS = 5000;
 
-function workflowCall(event: SyncEventRow): { type: string; args: unknown[]; summary: string } {
+function workflowCall(
+  event: SyncEventRow,
+  stepMaxAttempts: number | undefined,
+): { type: string; args: unknown[]; summary: string } {
   const payload = event.payload as Record<string, unknown>;
   switch (event.kind) {
     case 'deprovision':
@@ -28,6 +33,7 @@ function workflowCall(event: SyncEventRow): { type: string; args: unknown[]; sum
             userId: event.resource_id,
             syncEventId: event.id,
             reason: payload.reason === 'deleted' ? 'deleted' : 'deactivated',
+            stepMaxAttempts,
           },
         ],
         summary: `Deprovision user ${event.resource_id} (${String(payload.reason ?? 'deactivated')})`,
@@ -35,7 +41,7 @@ function workflowCall(event: SyncEventRow): { type: string; args: unknown[]; sum
     case 'reevaluate_roles':
       return {
         type: 'reevaluateRoles',
-        args: [{ tenantId: event.tenant_id, syncEventId: event.id, ...payload }],
+        args: [{ tenantId: event.tenant_id, syncEventId: event.id, ...payload, stepMaxAttempts }],
         summary: `Re-evaluate roles after a change to ${event.resource_type} ${event.resource_id}`,
       };
   }
@@ -51,7 +57,7 @@ export async function startSyncWorkflow(
   starter: WorkflowStarter,
   event: SyncEventRow,
 ): Promise<void> {
-  const call = workflowCall(event);
+  const call = workflowCall(event, starter.stepMaxAttempts);
   const start = starter.client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
     starter.client.workflow.start(call.type, {
       taskQueue: starter.taskQueue,

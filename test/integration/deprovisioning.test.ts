@@ -98,7 +98,10 @@ describe('deprovisioning', () => {
     expect((await request(stack, 'GET', `/scim/v2/Users/${user.userId}`, { token: scimToken })).status).toBe(404);
 
     const event = await completedSyncEvent(user.userId);
-    const run = await temporal.workflow.getHandle(event.workflow_id).describe();
+    // The sync event completes in the workflow's last activity; the run closes right after.
+    const handle = temporal.workflow.getHandle(event.workflow_id);
+    await handle.result();
+    const run = await handle.describe();
     expect(run.status.name).toBe('COMPLETED');
     expect(run.searchAttributes.BulwarkTenantId).toEqual([tenantId]);
 

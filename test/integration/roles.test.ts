@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { newId } from '../../src/ids';
 import type { TestStack } from '../support/stack';
 import { startStack } from '../support/stack';
 import { createScimTenant, eventually, request } from '../support/http';
@@ -141,6 +143,59 @@ describe('group to role mapping', () => {
 
     const stored = await request(stack, 'GET', `/admin/v1/tenants/${tenantId}/scim/group-role-mapping`, { token: stack.adminApiKey });
     expect(stored.body).toEqual({ group_role_mapping: [], default_role: null });
+  });
+
+  it('re-evaluates a bulk add of 1,500 members as a list of users, not a pass over the tenant', async () => {
+    const { tenantId, scimToken } = await createScimTenant(stack);
+    const group = await createGroup(scimToken, 'Everyone');
+    expect((await putMapping(tenantId, [{ group_id: group, role: 'viewer' }])).status).toBe(200);
+    // Setup only: 1,500 users straight into the table (a SCIM POST each adds nothing to this test).
+    const ids = Array.from({ length: 1500 }, () => newId('usr'));
+    await sql`
+      insert into users (id, tenant_id, user_name, active, source, resource)
+      select id, ${tenantId}, id || '@example.com', true, 'scim', '{}'::jsonb
+      from unnest(${ids}::text[]) as id`.execute(stack.database.db);
+    const outsider = await createUser(scimToken, 'outsider@example.com');
+    await settled(tenantId);
+
+    expect((await patchMembers(scimToken, group, 'add', ids)).status).toBe(204);
+    await settled(tenantId);
+
+    const event = await stack.database.db
+      .selectFrom('sync_events')
+      .select('payload')
+      .where('tenant_id', '=', tenantId)
+      .where('resource_id', '=', group)
+      .executeTakeFirstOrThrow();
+    expect([...(event.payload.userIds as string[])].sort()).toEqual([...ids].sort());
+    const roles = await rolesOf(tenantId);
+    expect(ids.filter((id) => roles.get(id) !== 'viewer')).toEqual([]);
+    expect(roles.get(outsider)).toBeNull();
+    const audited = await stack.database.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('tenant_id', '=', tenantId)
+      .where('action', '=', 'role.changed')
+      .executeTakeFirstOrThrow();
+    expect(Number(audited.count)).toBe(1500);
+  });
+
+  it('changes nothing when a member of a mapped group is added again', async () => {
+    const { tenantId, scimToken } = await createScimTenant(stack);
+    const ana = await createUser(scimToken, 'again@example.com');
+    const group = await createGroup(scimToken, 'Staff', [ana]);
+    expect((await putMapping(tenantId, [{ group_id: group, role: 'member' }])).status).toBe(200);
+    await settled(tenantId);
+    const before = await request(stack, 'GET', `/scim/v2/Groups/${group}`, { token: scimToken });
+    const countOf = async (table: 'audit_events' | 'sync_events') =>
+      (await stack.database.db.selectFrom(table).select('id').where('tenant_id', '=', tenantId).execute()).length;
+    const [auditBefore, syncBefore] = [await countOf('audit_events'), await countOf('sync_events')];
+
+    const again = await patchMembers(scimToken, group, 'add', [ana]);
+
+    expect(again.status).toBe(204);
+    expect(again.headers.get('etag')).toBe(before.body.meta.version);
+    expect([await countOf('audit_events'), await countOf('sync_events')]).toEqual([auditBefore, syncBefore]);
   });
 
   it('converges to the highest mapped role of current groups under concurrent random changes', async () => {

@@ -44,18 +44,28 @@ export async function assertMembersExist(
   }
 }
 
-async function insertMembers(db: Kysely<Database>, tenantId: string, groupId: string, userIds: string[]) {
+/** Adds members, leaving those already in alone; returns how many joined. */
+async function insertMembers(
+  db: Kysely<Database>,
+  tenantId: string,
+  groupId: string,
+  userIds: string[],
+): Promise<number> {
+  let inserted = 0;
   for (const chunk of chunks([...new Set(userIds)])) {
-    await sql`
+    const result = await sql`
       insert into group_members (tenant_id, group_id, user_id)
       select ${tenantId}, ${groupId}, id from unnest(${chunk}::text[]) as id
       on conflict do nothing`.execute(db);
+    inserted += Number(result.numAffectedRows ?? 0n);
   }
+
+  return inserted;
 }
 
 /**
  * Applies member operations in request order, in the caller's transaction.
- * Returns the users whose membership may have changed (for role re-evaluation).
+ * Returns how many memberships were added or removed.
  */
 export async function applyMemberOperations(
   db: Kysely<Database>,
@@ -83,8 +93,8 @@ export async function applyMemberOperations(
       }
     }
     if (operation.op === 'add' || operation.op === 'replace') {
-      await insertMembers(db, tenantId, groupId, operation.ids);
-      changed += operation.ids.length;
+      // Re-adding a member changes nothing: no new version, audit event or role re-evaluation.
+      changed += await insertMembers(db, tenantId, groupId, operation.ids);
     }
   }
 

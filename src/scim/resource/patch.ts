@@ -131,6 +131,8 @@ function applyToTarget(
       }
       // Each attribute of the extension is set as if it had been named by its own path.
       for (const [key, item] of Object.entries(value)) {
+        // Clients that serialise the extension as a resource echo its "schemas"; it names no attribute.
+        if (key.toLowerCase() === 'schemas') continue;
         applyToTarget(state, op, resolvePatchTarget(state.resourceType, `${urn}:${key}`), item);
       }
     }

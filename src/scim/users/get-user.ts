@@ -1,25 +1,26 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../app-context';
-import { sendScim } from '../../http/scim-response';
 import { tenantOf } from '../authenticate';
-import { scimBaseUrl } from '../base-url';
 import { isNotModified, setVersionHeader } from '../versioning';
-import { loadGroupsOf, loadUser } from './load-user';
-import { toScimUser, userVersion } from './user-representation';
+import { loadUser } from './load-user';
+import { requestedUserProjection, sendUser } from './user-response';
+import { userVersion } from './user-representation';
 
-/** RFC 7644 §3.4.1: GET /Users/{id}. */
+/**
+ * RFC 7644 §3.4.1: GET /Users/{id}, narrowed by `attributes` or
+ * `excludedAttributes`; `excludedAttributes=groups` never reads memberships.
+ */
 export function getUser(context: AppContext): RequestHandler {
   return async (request, response) => {
+    const projection = requestedUserProjection(request);
     const row = await loadUser(context.db, tenantOf(request), String(request.params.id));
     const version = userVersion(row);
-    setVersionHeader(response, version);
     if (isNotModified(request, version)) {
+      setVersionHeader(response, version);
       response.status(304).end();
       return;
     }
 
-    const groups = await loadGroupsOf(context.db, [row.id]);
-    const baseUrl = scimBaseUrl(request, context.config.PUBLIC_BASE_URL);
-    sendScim(response, 200, toScimUser(row, groups.get(row.id) ?? [], baseUrl));
+    await sendUser(context, request, response, 200, row, projection);
   };
 }

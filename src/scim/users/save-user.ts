@@ -27,7 +27,11 @@ export async function saveUser(
   operation: 'replace' | 'patch',
 ): Promise<SavedUser> {
   const stored = toStoredUser(next);
+  // A SCIM write of a user that signed in just in time makes SCIM its owner,
+  // even when it only re-asserts what is stored: that is how IdPs link.
+  const claimed = current.source !== 'scim';
   const unchanged =
+    !claimed &&
     stored.user_name === current.user_name &&
     stored.external_id === current.external_id &&
     stored.active === current.active &&
@@ -47,7 +51,6 @@ export async function saveUser(
       updated_at: sql`now()`,
       // Reactivation restores the account, not the tokens revoked while it was inactive.
       ...(reactivated ? { deprovisioned_at: null } : {}),
-      // A SCIM write makes SCIM the owner of a user that signed in just in time.
       source: 'scim',
     })
     .where('id', '=', current.id)
@@ -61,6 +64,16 @@ export async function saveUser(
     targetId: current.id,
     details: { operation, attributes: changedAttributes(current, stored) },
   });
+
+  if (claimed) {
+    await recordAuditEvent(trx, actor, {
+      tenantId: current.tenant_id,
+      action: 'user.source_changed',
+      targetType: 'User',
+      targetId: current.id,
+      details: { from: current.source, to: 'scim', operation },
+    });
+  }
 
   const events: SyncEventRow[] = [];
   if (deactivated) {
