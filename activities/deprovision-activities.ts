@@ -29,6 +29,42 @@ export function createDeprovisionActivities(db: Db) {
     return event.created_at;
   }
 
+  /**
+   * Revokes the user's live credentials of one kind issued up to the event,
+   * recording `user.<step>` once, in the same transaction, when any went.
+   */
+  async function revokeIssuedBefore(
+    { tenantId, userId, syncEventId }: UserStep,
+    table: 'sessions' | 'agent_tokens',
+    step: 'sessions_revoked' | 'agent_tokens_revoked',
+  ): Promise<{ revoked: number }> {
+    const before = await eventTime(syncEventId);
+
+    return db.transaction().execute(async (trx) => {
+      const revoked = await trx
+        .updateTable(table)
+        .set({ revoked_at: sql`now()` })
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('created_at', '<=', before)
+        .executeTakeFirst();
+      const count = Number(revoked.numUpdatedRows);
+      if (count > 0) {
+        await recordAuditEvent(trx, systemActor, {
+          tenantId,
+          action: `user.${step}`,
+          targetType: 'User',
+          targetId: userId,
+          details: { sync_event_id: syncEventId, count },
+          idempotencyKey: `${syncEventId}:${step}`,
+        });
+      }
+
+      return { revoked: count };
+    });
+  }
+
   return {
     async markAccountInactive({ tenantId, userId, syncEventId }: UserStep): Promise<{ inactive: boolean }> {
       return db.transaction().execute(async (trx) => {
@@ -65,60 +101,12 @@ export function createDeprovisionActivities(db: Db) {
       });
     },
 
-    async revokeSessions({ tenantId, userId, syncEventId }: UserStep): Promise<{ revoked: number }> {
-      const before = await eventTime(syncEventId);
-
-      return db.transaction().execute(async (trx) => {
-        const revoked = await trx
-          .updateTable('sessions')
-          .set({ revoked_at: sql`now()` })
-          .where('tenant_id', '=', tenantId)
-          .where('user_id', '=', userId)
-          .where('revoked_at', 'is', null)
-          .where('created_at', '<=', before)
-          .executeTakeFirst();
-        const count = Number(revoked.numUpdatedRows);
-        if (count > 0) {
-          await recordAuditEvent(trx, systemActor, {
-            tenantId,
-            action: 'user.sessions_revoked',
-            targetType: 'User',
-            targetId: userId,
-            details: { sync_event_id: syncEventId, count },
-            idempotencyKey: `${syncEventId}:sessions_revoked`,
-          });
-        }
-
-        return { revoked: count };
-      });
+    async revokeSessions(step: UserStep): Promise<{ revoked: number }> {
+      return revokeIssuedBefore(step, 'sessions', 'sessions_revoked');
     },
 
-    async revokeAgentTokens({ tenantId, userId, syncEventId }: UserStep): Promise<{ revoked: number }> {
-      const before = await eventTime(syncEventId);
-
-      return db.transaction().execute(async (trx) => {
-        const revoked = await trx
-          .updateTable('agent_tokens')
-          .set({ revoked_at: sql`now()` })
-          .where('tenant_id', '=', tenantId)
-          .where('user_id', '=', userId)
-          .where('revoked_at', 'is', null)
-          .where('created_at', '<=', before)
-          .executeTakeFirst();
-        const count = Number(revoked.numUpdatedRows);
-        if (count > 0) {
-          await recordAuditEvent(trx, systemActor, {
-            tenantId,
-            action: 'user.agent_tokens_revoked',
-            targetType: 'User',
-            targetId: userId,
-            details: { sync_event_id: syncEventId, count },
-            idempotencyKey: `${syncEventId}:agent_tokens_revoked`,
-          });
-        }
-
-        return { revoked: count };
-      });
+    async revokeAgentTokens(step: UserStep): Promise<{ revoked: number }> {
+      return revokeIssuedBefore(step, 'agent_tokens', 'agent_tokens_revoked');
     },
 
     async recordDeprovisioned(

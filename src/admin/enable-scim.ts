@@ -6,6 +6,7 @@ import { actorOf } from '../http/request-context';
 import { scimBaseUrl } from '../scim/base-url';
 import { ScimError } from '../scim/errors';
 import { loadTenant } from './load-tenant';
+import { lockScimConnection } from './scim-connection';
 import { issueScimToken } from './scim-tokens';
 
 /**
@@ -19,12 +20,7 @@ export function enableScim(context: AppContext): RequestHandler {
 
     const token = await context.db.transaction().execute(async (trx) => {
       await loadTenant(trx, tenantId);
-      const connection = await trx
-        .selectFrom('scim_connections')
-        .select('enabled')
-        .where('tenant_id', '=', tenantId)
-        .forUpdate()
-        .executeTakeFirst();
+      const connection = await lockScimConnection(trx, tenantId);
       if (connection?.enabled === true) {
         throw new ScimError(
           409,

@@ -5,6 +5,7 @@ import { recordAuditEvent } from '../audit/record-audit-event';
 import { validateBody } from '../http/validate-body';
 import { operatorActor } from '../operations/operator-actor';
 import { ScimError } from '../scim/errors';
+import { lockScimConnection } from './scim-connection';
 import { issueScimToken, retireScimTokens } from './scim-tokens';
 
 /** At most a day of overlap: long enough for any IdP admin, short enough to bound a leak. */
@@ -22,12 +23,7 @@ export function rotateScimToken(context: AppContext): RequestHandler {
     const { overlap_seconds: overlapSeconds } = validateBody(body, request.body);
 
     const issued = await context.db.transaction().execute(async (trx) => {
-      const connection = await trx
-        .selectFrom('scim_connections')
-        .select('enabled')
-        .where('tenant_id', '=', tenantId)
-        .forUpdate()
-        .executeTakeFirst();
+      const connection = await lockScimConnection(trx, tenantId);
       if (connection?.enabled !== true) {
         throw new ScimError(404, undefined, `SCIM is not enabled for tenant "${tenantId}".`);
       }

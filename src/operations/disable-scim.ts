@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../app-context';
 import { loadTenant } from '../admin/load-tenant';
+import { lockScimConnection } from '../admin/scim-connection';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { notFound } from '../scim/errors';
 import { operatorActor } from './operator-actor';
@@ -21,12 +22,7 @@ export function disableScim(context: AppContext): RequestHandler {
 
     const outcome = await context.db.transaction().execute(async (trx) => {
       await loadTenant(trx, tenantId);
-      const connection = await trx
-        .selectFrom('scim_connections')
-        .select('enabled')
-        .where('tenant_id', '=', tenantId)
-        .forUpdate()
-        .executeTakeFirst();
+      const connection = await lockScimConnection(trx, tenantId);
       if (connection === undefined)
         throw notFound(`SCIM was never enabled for tenant "${tenantId}".`);
       if (!connection.enabled) return { changed: false, revoked: 0 };

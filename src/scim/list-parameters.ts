@@ -1,4 +1,5 @@
 import { invalidValue } from './errors';
+import { describeType } from './resource/coerce-value';
 
 /**
  * The largest page this service returns; advertised in /ServiceProviderConfig
@@ -24,7 +25,9 @@ export interface ListParameters {
 function integerParameter(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string' || !/^-?\d{1,15}$/.test(raw.trim())) {
-    throw invalidValue(`"${name}" must be an integer; got "${String(raw)}".`);
+    // Never String() a JSON value: a 100,000-level nested array overflows the stack.
+    const found = typeof raw === 'string' ? `"${raw.slice(0, 100)}"` : describeType(raw);
+    throw invalidValue(`"${name}" must be an integer; got ${found}.`);
   }
 
   return Number(raw.trim());

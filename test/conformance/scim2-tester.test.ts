@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import { createScimTenant } from '../support/http';
 
 const run = promisify(execFile);
@@ -16,14 +16,7 @@ const KNOWN_EXCEPTIONS = [
 ];
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+stackForFile((started) => (stack = started));
 
 describe('conformance (scim2-tester, via scim2-cli)', () => {
   it('passes every check of scim2-tester against the running service', async () => {

@@ -7,11 +7,11 @@ import { runCli } from '../../src/cli/program';
 import type { TestStack } from '../support/stack';
 import { startStack } from '../support/stack';
 import { createScimTenant, eventually, request } from '../support/http';
+import { ScimClient } from '../support/scim-client';
+import { syncEventInState } from '../support/sync-events';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let stack: TestStack;
 const scratch = path.join(ROOT, 'test-results', `cli-${randomBytes(4).toString('hex')}`);
@@ -46,31 +46,20 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Cl
   return { code, stdout, stderr };
 }
 
-function syncEventOf(userId: string, kind: 'deprovision' | 'reevaluate_roles') {
-  return stack.database.db
-    .selectFrom('sync_events')
-    .selectAll()
-    .where('resource_id', '=', userId)
-    .where('kind', '=', kind)
-    .executeTakeFirstOrThrow();
+function inState(userId: string, kind: 'deprovision' | 'reevaluate_roles', state: string) {
+  return syncEventInState(stack.database.db, userId, kind, state, 15_000);
 }
 
 describe('bulwark-admin CLI', () => {
   it('finds a failed sync event, shows why, and replays it once the cause is fixed', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const created = await request(stack, 'POST', '/scim/v2/Users', {
-      token: scimToken,
-      body: { schemas: [USER_SCHEMA], userName: 'rui.costa@example.com' },
-    });
-    const userId: string = created.body.id;
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const userId = await scim.createUser('rui.costa@example.com');
 
     // The IdP deactivates the user while no worker runs, and SCIM is switched off before one does.
     await stack.worker?.stop();
     stack.worker = undefined;
-    await request(stack, 'PATCH', `/scim/v2/Users/${userId}`, {
-      token: scimToken,
-      body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] },
-    });
+    await scim.setActive(userId, false);
     const disabled = await cli(['--tenant', tenantId, '--as', 'ops.oncall', 'scim', 'disable']);
     expect(disabled).toEqual({
       code: 0,
@@ -78,11 +67,7 @@ describe('bulwark-admin CLI', () => {
       stderr: '',
     });
     stack.worker = await stack.startWorker();
-    const failed = await eventually(async () => {
-      const event = await syncEventOf(userId, 'reevaluate_roles');
-
-      return event.state === 'failed' ? event : undefined;
-    });
+    const failed = await inState(userId, 'reevaluate_roles', 'failed');
 
     const listed = await cli(['--tenant', tenantId, 'sync-events', 'list', '--state', 'failed']);
     expect(listed.code).toBe(0);
@@ -136,9 +121,7 @@ describe('bulwark-admin CLI', () => {
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toContain(`${failed.id}  replayed (replayed)`);
     expect(replayed.stdout).toContain('replayed 1; 0 failed event(s) left');
-    await eventually(async () =>
-      (await syncEventOf(userId, 'reevaluate_roles')).state === 'completed' ? true : undefined,
-    );
+    await inState(userId, 'reevaluate_roles', 'completed');
 
     const again = await cli([
       '--tenant',
@@ -170,9 +153,7 @@ describe('bulwark-admin CLI', () => {
       ['sam.support', 'replayed'],
     ]);
 
-    await eventually(async () =>
-      (await syncEventOf(userId, 'deprovision')).state === 'completed' ? true : undefined,
-    );
+    await inState(userId, 'deprovision', 'completed');
     const account = await cli(['--tenant', tenantId, 'users', 'show', userId]);
     expect(account.code).toBe(0);
     expect(account.stdout).toMatch(/^active:\s+false$/m);

@@ -1,17 +1,10 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import { request } from '../support/http';
 import { newId } from '../../src/ids';
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false, dispatcher: false });
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false, dispatcher: false });
 
 const admin = () => ({ token: stack.adminApiKey });
 

@@ -6,28 +6,13 @@ import { createActivities } from '../../activities';
 import { dispatchPendingSyncEvents } from '../../src/sync/dispatcher';
 import type { TestStack } from '../support/stack';
 import { startStack } from '../support/stack';
-import { createScimTenant, eventually, request } from '../support/http';
+import { request } from '../support/http';
+import { ScimClient } from '../support/scim-client';
+import { syncEventInState, syncEventOf } from '../support/sync-events';
 import { workflowBundle } from '../support/workflow-bundle';
 
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-
-async function createUser(stack: TestStack, token: string, userName: string): Promise<string> {
-  const created = await request(stack, 'POST', '/scim/v2/Users', {
-    token,
-    body: { schemas: [USER_SCHEMA], userName, active: true },
-  });
-  expect(created.status).toBe(201);
-
-  return created.body.id;
-}
-
-async function syncEventOf(stack: TestStack, userId: string) {
-  return stack.database.db
-    .selectFrom('sync_events')
-    .selectAll()
-    .where('resource_id', '=', userId)
-    .where('kind', '=', 'deprovision')
-    .executeTakeFirstOrThrow();
+function deprovisionEventOf(stack: TestStack, userId: string) {
+  return syncEventOf(stack.database.db, userId, 'deprovision');
 }
 
 describe('durability of deprovisioning', () => {
@@ -44,11 +29,11 @@ describe('durability of deprovisioning', () => {
     });
     const running = worker.run();
     try {
-      const { scimToken } = await createScimTenant(stack);
-      const userId = await createUser(stack, scimToken, 'kai.lindqvist@example.com');
-      const deleted = await request(stack, 'DELETE', `/scim/v2/Users/${userId}`, { token: scimToken });
+      const scim = await ScimClient.forNewTenant(stack);
+      const userId = await scim.createUser('kai.lindqvist@example.com');
+      const deleted = await scim.delete(`/Users/${userId}`);
       expect(deleted.status).toBe(204);
-      expect(await syncEventOf(stack, userId)).toMatchObject({ state: 'pending', dispatched_at: null });
+      expect(await deprovisionEventOf(stack, userId)).toMatchObject({ state: 'pending', dispatched_at: null });
 
       const starter = {
         client: new Client({ connection }),
@@ -59,7 +44,7 @@ describe('durability of deprovisioning', () => {
       // The deprovisioning and the role re-evaluation the deletion owes.
       expect(started).toBe(2);
 
-      await eventually(async () => ((await syncEventOf(stack, userId)).state === 'completed' ? true : undefined));
+      await syncEventInState(stack.database.db, userId, 'deprovision', 'completed', 15_000);
       const audit = await stack.database.db.selectFrom('audit_events').select('action').where('target_id', '=', userId).where('action', '=', 'user.deprovisioned').execute();
       expect(audit).toHaveLength(1);
     } finally {
@@ -95,23 +80,24 @@ describe('durability of deprovisioning', () => {
     });
     const dyingRun = dying.run();
     try {
-      const { tenantId, scimToken } = await createScimTenant(stack);
-      const userId = await createUser(stack, scimToken, 'mira.okafor@example.com');
+      const scim = await ScimClient.forNewTenant(stack);
+      const { tenantId } = scim;
+      const userId = await scim.createUser('mira.okafor@example.com');
       const agent = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/users/${userId}/agent-tokens`, {
         token: stack.adminApiKey,
         body: { name: 'ci' },
       });
       expect(agent.status).toBe(201);
-      await request(stack, 'DELETE', `/scim/v2/Users/${userId}`, { token: scimToken });
+      await scim.delete(`/Users/${userId}`);
 
       await reached;
       dying.shutdown();
       await dyingRun;
-      expect((await syncEventOf(stack, userId)).state).toBe('running');
+      expect((await deprovisionEventOf(stack, userId)).state).toBe('running');
 
       const healthy = await stack.startWorker();
       try {
-        await eventually(async () => ((await syncEventOf(stack, userId)).state === 'completed' ? true : undefined), 45_000);
+        await syncEventInState(stack.database.db, userId, 'deprovision', 'completed', 45_000);
       } finally {
         await healthy.stop();
       }

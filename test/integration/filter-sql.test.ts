@@ -17,6 +17,7 @@ import {
 } from '../../src/scim/filter/to-sql';
 import { commonAttributes } from '../../src/scim/schemas/common';
 import { userSchema } from '../../src/scim/schemas/user';
+import { scimErrorOf } from '../support/scim-errors';
 
 /**
  * Runs compiled filters against a real PostgreSQL: a database of this
@@ -218,16 +219,6 @@ async function groupIdsOf(filter: string): Promise<string[]> {
     .execute();
 
   return rows.map((row) => row.id as string);
-}
-
-function scimErrorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
 }
 
 const userFilterError = (filter: string) =>

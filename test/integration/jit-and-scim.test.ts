@@ -1,28 +1,18 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
-import { createScimTenant, eventually, request } from '../support/http';
+import { stackForFile } from '../support/stack-for-file';
+import { createScimTenant, request } from '../support/http';
+import { ScimClient, auditActions } from '../support/scim-client';
+import { syncEventsSettled } from '../support/sync-events';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let stack: TestStack;
+stackForFile((started) => (stack = started));
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
-
-async function scimUser(token: string, body: Record<string, unknown>): Promise<string> {
-  const created = await request(stack, 'POST', '/scim/v2/Users', {
-    token,
-    body: { schemas: [USER_SCHEMA], ...body },
-  });
-  expect(created.status).toBe(201);
-
-  return created.body.id;
+/** A user with only the attributes given, so that each test controls what links a login. */
+function scimUser(scim: ScimClient, attributes: Record<string, unknown>): Promise<string> {
+  return scim.create('Users', { schemas: [USER_SCHEMA], ...attributes });
 }
 
 function ssoLogin(tenantId: string, subject: string, email: string, name?: string) {
@@ -41,27 +31,15 @@ async function accountsOf(tenantId: string) {
     .execute();
 }
 
-async function auditActions(tenantId: string, targetId: string): Promise<string[]> {
-  const rows = await stack.database.db
-    .selectFrom('audit_events')
-    .select('action')
-    .where('tenant_id', '=', tenantId)
-    .where('target_id', '=', targetId)
-    .orderBy('occurred_at')
-    .orderBy('id')
-    .execute();
-
-  return rows.map((row) => row.action);
-}
-
 describe('SSO login next to SCIM provisioning', () => {
   it('links a login to the SCIM user with its externalId, even when the email names another user', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const byExternalId = await scimUser(scimToken, {
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const byExternalId = await scimUser(scim, {
       userName: 'ana@example.com',
       externalId: 'okta-ana',
     });
-    await scimUser(scimToken, { userName: 'other@example.com' });
+    await scimUser(scim, { userName: 'other@example.com' });
 
     const login = await ssoLogin(tenantId, 'okta-ana', 'other@example.com');
 
@@ -71,12 +49,13 @@ describe('SSO login next to SCIM provisioning', () => {
   });
 
   it('links by userName, case-insensitively, when no externalId matches', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const byUserName = await scimUser(scimToken, {
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const byUserName = await scimUser(scim, {
       userName: 'Bruno.Keller@Example.com',
       externalId: 'x-1',
     });
-    const byEmail = await scimUser(scimToken, {
+    const byEmail = await scimUser(scim, {
       userName: 'bkeller',
       emails: [{ value: 'bruno.keller@example.com', type: 'work', primary: true }],
     });
@@ -90,15 +69,16 @@ describe('SSO login next to SCIM provisioning', () => {
   });
 
   it('links by primary email, case-insensitively, but never by a secondary email', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const withPrimary = await scimUser(scimToken, {
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const withPrimary = await scimUser(scim, {
       userName: 'chen',
       emails: [
         { value: 'chen.personal@example.org', type: 'home' },
         { value: 'Chen.Wei@Example.com', type: 'work', primary: true },
       ],
     });
-    await scimUser(scimToken, {
+    await scimUser(scim, {
       userName: 'dara',
       emails: [
         { value: 'dara@example.com', type: 'work', primary: true },
@@ -137,7 +117,7 @@ describe('SSO login next to SCIM provisioning', () => {
         active: true,
       }),
     ]);
-    const actions = await auditActions(tenantId, first.body.user_id);
+    const actions = await auditActions(stack.database.db, first.body.user_id);
     expect(actions).toEqual(['user.jit_provisioned']);
     const provisioned = await stack.database.db
       .selectFrom('audit_events')
@@ -161,15 +141,15 @@ describe('SSO login next to SCIM provisioning', () => {
   });
 
   it('refuses a deactivated user with 403 and creates no account', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const userId = await scimUser(scimToken, {
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const userId = await scimUser(scim, {
       userName: 'gus@example.com',
       externalId: 'okta-gus',
     });
-    const deactivated = await request(stack, 'PATCH', `/scim/v2/Users/${userId}`, {
-      token: scimToken,
-      body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] },
-    });
+    const deactivated = await scim.patch(`/Users/${userId}`, [
+      { op: 'replace', value: { active: false } },
+    ]);
     expect(deactivated.status).toBe(200);
 
     const byExternalId = await ssoLogin(tenantId, 'okta-gus', 'gus@example.com');
@@ -188,15 +168,14 @@ describe('SSO login next to SCIM provisioning', () => {
   });
 
   it('refuses a deleted user with 403 and creates no account, though SCIM no longer sees it', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const userId = await scimUser(scimToken, {
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const userId = await scimUser(scim, {
       userName: 'hana',
       externalId: 'okta-hana',
       emails: [{ value: 'hana@example.com', primary: true }],
     });
-    expect(
-      (await request(stack, 'DELETE', `/scim/v2/Users/${userId}`, { token: scimToken })).status,
-    ).toBe(204);
+    expect((await scim.delete(`/Users/${userId}`)).status).toBe(204);
 
     const byExternalId = await ssoLogin(tenantId, 'okta-hana', 'hana@example.com');
     const byEmail = await ssoLogin(tenantId, 'new-subject', 'Hana@Example.com');
@@ -247,7 +226,7 @@ describe('SSO login next to SCIM provisioning', () => {
     expect(accounts).toEqual([
       expect.objectContaining({ id: jitUser, source: 'scim', external_id: '00u-ivy' }),
     ]);
-    expect(await auditActions(tenantId, jitUser)).toEqual([
+    expect(await auditActions(stack.database.db, jitUser)).toEqual([
       'user.jit_provisioned',
       'scim.user.updated',
       'user.source_changed',
@@ -282,7 +261,7 @@ describe('SSO login next to SCIM provisioning', () => {
 
     const [account] = await accountsOf(tenantId);
     expect(account?.source).toBe('scim');
-    expect(await auditActions(tenantId, jitUser)).toEqual([
+    expect(await auditActions(stack.database.db, jitUser)).toEqual([
       'user.jit_provisioned',
       'scim.user.updated',
       'user.source_changed',
@@ -310,16 +289,7 @@ describe('SSO login next to SCIM provisioning', () => {
     ]);
     expect(mapped?.status).toBe(200);
     expect(logins.map((login) => login.status)).toEqual(Array(8).fill(201));
-    await eventually(async () => {
-      const open = await stack.database.db
-        .selectFrom('sync_events')
-        .select('id')
-        .where('tenant_id', '=', tenantId)
-        .where('state', '!=', 'completed')
-        .execute();
-
-      return open.length === 0 ? true : undefined;
-    });
+    await syncEventsSettled(stack.database.db, tenantId, 15_000);
 
     const roles = await stack.database.db
       .selectFrom('users')

@@ -1,47 +1,14 @@
 import { sql } from 'kysely';
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
-import { createScimTenant, eventually, request } from '../support/http';
-
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+import { stackForFile } from '../support/stack-for-file';
+import { createScimTenant, request } from '../support/http';
+import { ScimClient } from '../support/scim-client';
+import { syncEventsSettled } from '../support/sync-events';
 
 type Mapping = Array<{ group_id: string; role: string }>;
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
-
-async function createUser(token: string, userName: string, externalId?: string): Promise<string> {
-  const created = await request(stack, 'POST', '/scim/v2/Users', {
-    token,
-    body: { schemas: [USER_SCHEMA], userName, ...(externalId === undefined ? {} : { externalId }) },
-  });
-  expect(created.status).toBe(201);
-
-  return created.body.id;
-}
-
-async function createGroup(
-  token: string,
-  displayName: string,
-  members: string[] = [],
-): Promise<string> {
-  const created = await request(stack, 'POST', '/scim/v2/Groups', {
-    token,
-    body: { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) },
-  });
-  expect(created.status).toBe(201);
-
-  return created.body.id;
-}
+stackForFile((started) => (stack = started));
 
 function putMapping(tenantId: string, mapping: Mapping, defaultRole: string | null = null) {
   return request(stack, 'PUT', `/admin/v1/tenants/${tenantId}/scim/group-role-mapping`, {
@@ -69,17 +36,8 @@ function getAccount(tenantId: string, userId: string) {
   });
 }
 
-async function settled(tenantId: string): Promise<void> {
-  await eventually(async () => {
-    const open = await stack.database.db
-      .selectFrom('sync_events')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('state', '!=', 'completed')
-      .execute();
-
-    return open.length === 0 ? true : undefined;
-  }, 60_000);
+function settled(tenantId: string): Promise<void> {
+  return syncEventsSettled(stack.database.db, tenantId);
 }
 
 /** Everything a preview must leave alone, read straight from the database. */
@@ -116,11 +74,12 @@ async function tenantState(tenantId: string) {
 
 describe('GET /admin/v1/tenants/{tenantId}/users/{userId}', () => {
   it('shows the account with its role and every mapped group that grants one, highest first', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const ana = await createUser(scimToken, 'ana@example.com', 'okta-ana');
-    const readers = await createGroup(scimToken, 'Readers', [ana]);
-    const admins = await createGroup(scimToken, 'Admins', [ana]);
-    await createGroup(scimToken, 'Unmapped', [ana]);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const ana = await scim.createUser('ana@example.com', { externalId: 'okta-ana' });
+    const readers = await scim.createGroup('Readers', [ana]);
+    const admins = await scim.createGroup('Admins', [ana]);
+    await scim.createGroup('Unmapped', [ana]);
     expect(
       (
         await putMapping(
@@ -164,22 +123,18 @@ describe('GET /admin/v1/tenants/{tenantId}/users/{userId}', () => {
   });
 
   it('explains the default role, and no role for an inactive, a deleted and an unmapped user', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const plain = await createUser(scimToken, 'plain@example.com');
-    const inactive = await createUser(scimToken, 'inactive@example.com');
-    const deleted = await createUser(scimToken, 'deleted@example.com');
-    const staff = await createGroup(scimToken, 'Staff', [inactive, deleted]);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const plain = await scim.createUser('plain@example.com');
+    const inactive = await scim.createUser('inactive@example.com');
+    const deleted = await scim.createUser('deleted@example.com');
+    const staff = await scim.createGroup('Staff', [inactive, deleted]);
     expect(
       (await putMapping(tenantId, [{ group_id: staff, role: 'member' }], 'viewer')).status,
     ).toBe(200);
-    const deactivated = await request(stack, 'PATCH', `/scim/v2/Users/${inactive}`, {
-      token: scimToken,
-      body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] },
-    });
+    const deactivated = await scim.setActive(inactive, false);
     expect(deactivated.status).toBe(200);
-    expect(
-      (await request(stack, 'DELETE', `/scim/v2/Users/${deleted}`, { token: scimToken })).status,
-    ).toBe(204);
+    expect((await scim.delete(`/Users/${deleted}`)).status).toBe(204);
     await settled(tenantId);
 
     expect((await getAccount(tenantId, plain)).body).toMatchObject({
@@ -225,9 +180,10 @@ describe('GET /admin/v1/tenants/{tenantId}/users/{userId}', () => {
   });
 
   it('keeps a user whose role becomes none signed in, with role null in introspection', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const cleo = await createUser(scimToken, 'cleo@example.com', 'okta-cleo');
-    const staff = await createGroup(scimToken, 'Staff', [cleo]);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const cleo = await scim.createUser('cleo@example.com', { externalId: 'okta-cleo' });
+    const staff = await scim.createGroup('Staff', [cleo]);
     expect((await putMapping(tenantId, [{ group_id: staff, role: 'member' }])).status).toBe(200);
     await settled(tenantId);
     const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
@@ -244,13 +200,9 @@ describe('GET /admin/v1/tenants/{tenantId}/users/{userId}', () => {
       ).body;
     expect(await introspect()).toMatchObject({ active: true, role: 'member' });
 
-    const removed = await request(stack, 'PATCH', `/scim/v2/Groups/${staff}`, {
-      token: scimToken,
-      body: {
-        schemas: [PATCH_OP],
-        Operations: [{ op: 'remove', path: `members[value eq "${cleo}"]` }],
-      },
-    });
+    const removed = await scim.patch(`/Groups/${staff}`, [
+      { op: 'remove', path: `members[value eq "${cleo}"]` },
+    ]);
     expect(removed.status).toBe(204);
     await settled(tenantId);
 
@@ -267,8 +219,9 @@ describe('GET /admin/v1/tenants/{tenantId}/users/{userId}', () => {
   });
 
   it('says when the stored role has not yet caught up with the directory', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const bo = await createUser(scimToken, 'bo@example.com');
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const bo = await scim.createUser('bo@example.com');
     // What a re-evaluation still under way looks like: a stored role the directory no longer gives.
     await stack.database.db
       .updateTable('users')
@@ -286,8 +239,8 @@ describe('GET /admin/v1/tenants/{tenantId}/users/{userId}', () => {
 
   it('answers 404 for a user of another tenant and for an unknown id', async () => {
     const mine = await createScimTenant(stack);
-    const theirs = await createScimTenant(stack, 'Other');
-    const theirUser = await createUser(theirs.scimToken, 'them@example.com');
+    const theirs = await ScimClient.forNewTenant(stack, 'Other');
+    const theirUser = await theirs.createUser('them@example.com');
 
     const foreign = await getAccount(mine.tenantId, theirUser);
     const unknown = await getAccount(mine.tenantId, 'usr_00000000000000000000000000');
@@ -299,8 +252,9 @@ describe('GET /admin/v1/tenants/{tenantId}/users/{userId}', () => {
   });
 
   it('needs the admin key', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const userId = await createUser(scimToken, 'key@example.com');
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId, token: scimToken } = scim;
+    const userId = await scim.createUser('key@example.com');
 
     const withScimToken = await request(
       stack,
@@ -317,12 +271,13 @@ describe('GET /admin/v1/tenants/{tenantId}/users/{userId}', () => {
 
 describe('POST /admin/v1/tenants/{tenantId}/scim/group-role-mapping:preview', () => {
   it('lists the role changes a PUT would make and changes nothing', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const ana = await createUser(scimToken, 'ana@example.com');
-    const bo = await createUser(scimToken, 'bo@example.com');
-    const cy = await createUser(scimToken, 'cy@example.com');
-    const admins = await createGroup(scimToken, 'Admins', [ana]);
-    const staff = await createGroup(scimToken, 'Staff', [ana, bo]);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const ana = await scim.createUser('ana@example.com');
+    const bo = await scim.createUser('bo@example.com');
+    const cy = await scim.createUser('cy@example.com');
+    const admins = await scim.createGroup('Admins', [ana]);
+    const staff = await scim.createGroup('Staff', [ana, bo]);
     expect((await putMapping(tenantId, [{ group_id: staff, role: 'member' }])).status).toBe(200);
     await settled(tenantId);
     const before = await tenantState(tenantId);
@@ -374,10 +329,11 @@ describe('POST /admin/v1/tenants/{tenantId}/scim/group-role-mapping:preview', ()
   });
 
   it('pages with limit and cursor, every page counting all changes', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
     const users: string[] = [];
     for (let index = 0; index < 5; index++)
-      users.push(await createUser(scimToken, `u${index}@example.com`));
+      users.push(await scim.createUser(`u${index}@example.com`));
     const body = { group_role_mapping: [], default_role: 'member' };
 
     const seen: string[] = [];
@@ -401,11 +357,12 @@ describe('POST /admin/v1/tenants/{tenantId}/scim/group-role-mapping:preview', ()
   });
 
   it('refuses what PUT refuses, with the same detail, and changes nothing', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    await createUser(scimToken, 'ana@example.com');
-    const group = await createGroup(scimToken, 'Mine');
-    const other = await createScimTenant(stack, 'Other');
-    const foreignGroup = await createGroup(other.scimToken, 'Theirs');
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    await scim.createUser('ana@example.com');
+    const group = await scim.createGroup('Mine');
+    const other = await ScimClient.forNewTenant(stack, 'Other');
+    const foreignGroup = await other.createGroup('Theirs');
     const before = await tenantState(tenantId);
     const bodies = [
       { group_role_mapping: [{ group_id: group, role: 'owner' }] },

@@ -1,46 +1,20 @@
 import { sql } from 'kysely';
 import { newId } from '../../src/ids';
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
-import { createScimTenant, eventually, request } from '../support/http';
+import { stackForFile } from '../support/stack-for-file';
+import { createScimTenant, request } from '../support/http';
+import { ScimClient } from '../support/scim-client';
+import { syncEventsSettled } from '../support/sync-events';
 
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const RANK: Record<string, number> = { admin: 3, member: 2, viewer: 1 };
 
 let stack: TestStack;
+stackForFile((started) => (stack = started));
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
-
-async function createUser(token: string, userName: string): Promise<string> {
-  const created = await request(stack, 'POST', '/scim/v2/Users', { token, body: { schemas: [USER_SCHEMA], userName } });
-  expect(created.status).toBe(201);
-
-  return created.body.id;
-}
-
-async function createGroup(token: string, displayName: string, members: string[] = []): Promise<string> {
-  const created = await request(stack, 'POST', '/scim/v2/Groups', {
-    token,
-    body: { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) },
-  });
-  expect(created.status).toBe(201);
-
-  return created.body.id;
-}
-
-function patchMembers(token: string, groupId: string, op: 'add' | 'remove', userIds: string[]) {
-  return request(stack, 'PATCH', `/scim/v2/Groups/${groupId}`, {
-    token,
-    body: { schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: userIds.map((value) => ({ value })) }] },
-  });
+function patchMembers(scim: ScimClient, groupId: string, op: 'add' | 'remove', userIds: string[]) {
+  return scim.patch(`/Groups/${groupId}`, [
+    { op, path: 'members', value: userIds.map((value) => ({ value })) },
+  ]);
 }
 
 function putMapping(tenantId: string, mapping: Array<{ group_id: string; role: string }>, defaultRole: string | null = null) {
@@ -50,18 +24,8 @@ function putMapping(tenantId: string, mapping: Array<{ group_id: string; role: s
   });
 }
 
-/** Waits until every sync event of the tenant has completed. */
-async function settled(tenantId: string): Promise<void> {
-  await eventually(async () => {
-    const open = await stack.database.db
-      .selectFrom('sync_events')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('tenant_id', '=', tenantId)
-      .where('state', '!=', 'completed')
-      .executeTakeFirstOrThrow();
-
-    return Number(open.count) === 0 ? true : undefined;
-  }, 60_000);
+function settled(tenantId: string): Promise<void> {
+  return syncEventsSettled(stack.database.db, tenantId);
 }
 
 async function rolesOf(tenantId: string): Promise<Map<string, string | null>> {
@@ -72,10 +36,11 @@ async function rolesOf(tenantId: string): Promise<Map<string, string | null>> {
 
 describe('group to role mapping', () => {
   it('gives the highest mapped role, follows membership changes and audits each change', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const ana = await createUser(scimToken, 'ana@example.com');
-    const admins = await createGroup(scimToken, 'Admins', [ana]);
-    const readers = await createGroup(scimToken, 'Readers', [ana]);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const ana = await scim.createUser('ana@example.com');
+    const admins = await scim.createGroup('Admins', [ana]);
+    const readers = await scim.createGroup('Readers', [ana]);
 
     const mapped = await putMapping(tenantId, [
       { group_id: admins, role: 'admin' },
@@ -85,11 +50,11 @@ describe('group to role mapping', () => {
     await settled(tenantId);
     expect((await rolesOf(tenantId)).get(ana)).toBe('admin');
 
-    expect((await patchMembers(scimToken, admins, 'remove', [ana])).status).toBe(204);
+    expect((await patchMembers(scim, admins, 'remove', [ana])).status).toBe(204);
     await settled(tenantId);
     expect((await rolesOf(tenantId)).get(ana)).toBe('viewer');
 
-    expect((await request(stack, 'DELETE', `/scim/v2/Groups/${readers}`, { token: scimToken })).status).toBe(204);
+    expect((await scim.delete(`/Groups/${readers}`)).status).toBe(204);
     await settled(tenantId);
     expect((await rolesOf(tenantId)).get(ana)).toBeNull();
 
@@ -109,8 +74,9 @@ describe('group to role mapping', () => {
   });
 
   it('returns the current role in token introspection and gives JIT users the default role', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const group = await createGroup(scimToken, 'Staff');
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const group = await scim.createGroup('Staff');
     expect((await putMapping(tenantId, [{ group_id: group, role: 'member' }], 'viewer')).status).toBe(200);
 
     const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
@@ -121,15 +87,15 @@ describe('group to role mapping', () => {
     const introspect = () => request(stack, 'POST', '/auth/v1/introspect', { token: stack.adminApiKey, body: { token: login.body.session_token } });
     expect((await introspect()).body).toMatchObject({ active: true, role: 'viewer' });
 
-    expect((await patchMembers(scimToken, group, 'add', [login.body.user_id])).status).toBe(204);
+    expect((await patchMembers(scim, group, 'add', [login.body.user_id])).status).toBe(204);
     await settled(tenantId);
     expect((await introspect()).body).toMatchObject({ active: true, role: 'member' });
   });
 
   it('refuses a mapping with an unknown role, a malformed id or a group of another tenant, changing nothing', async () => {
     const { tenantId } = await createScimTenant(stack);
-    const other = await createScimTenant(stack, 'Other');
-    const foreignGroup = await createGroup(other.scimToken, 'Theirs');
+    const other = await ScimClient.forNewTenant(stack, 'Other');
+    const foreignGroup = await other.createGroup('Theirs');
 
     const badRole = await putMapping(tenantId, [{ group_id: foreignGroup, role: 'owner' }]);
     expect(badRole.status).toBe(400);
@@ -146,8 +112,9 @@ describe('group to role mapping', () => {
   });
 
   it('re-evaluates a bulk add of 1,500 members as a list of users, not a pass over the tenant', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const group = await createGroup(scimToken, 'Everyone');
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const group = await scim.createGroup('Everyone');
     expect((await putMapping(tenantId, [{ group_id: group, role: 'viewer' }])).status).toBe(200);
     // Setup only: 1,500 users straight into the table (a SCIM POST each adds nothing to this test).
     const ids = Array.from({ length: 1500 }, () => newId('usr'));
@@ -155,10 +122,10 @@ describe('group to role mapping', () => {
       insert into users (id, tenant_id, user_name, active, source, resource)
       select id, ${tenantId}, id || '@example.com', true, 'scim', '{}'::jsonb
       from unnest(${ids}::text[]) as id`.execute(stack.database.db);
-    const outsider = await createUser(scimToken, 'outsider@example.com');
+    const outsider = await scim.createUser('outsider@example.com');
     await settled(tenantId);
 
-    expect((await patchMembers(scimToken, group, 'add', ids)).status).toBe(204);
+    expect((await patchMembers(scim, group, 'add', ids)).status).toBe(204);
     await settled(tenantId);
 
     const event = await stack.database.db
@@ -181,17 +148,18 @@ describe('group to role mapping', () => {
   });
 
   it('changes nothing when a member of a mapped group is added again', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const ana = await createUser(scimToken, 'again@example.com');
-    const group = await createGroup(scimToken, 'Staff', [ana]);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const ana = await scim.createUser('again@example.com');
+    const group = await scim.createGroup('Staff', [ana]);
     expect((await putMapping(tenantId, [{ group_id: group, role: 'member' }])).status).toBe(200);
     await settled(tenantId);
-    const before = await request(stack, 'GET', `/scim/v2/Groups/${group}`, { token: scimToken });
+    const before = await scim.get(`/Groups/${group}`);
     const countOf = async (table: 'audit_events' | 'sync_events') =>
       (await stack.database.db.selectFrom(table).select('id').where('tenant_id', '=', tenantId).execute()).length;
     const [auditBefore, syncBefore] = [await countOf('audit_events'), await countOf('sync_events')];
 
-    const again = await patchMembers(scimToken, group, 'add', [ana]);
+    const again = await patchMembers(scim, group, 'add', [ana]);
 
     expect(again.status).toBe(204);
     expect(again.headers.get('etag')).toBe(before.body.meta.version);
@@ -199,11 +167,12 @@ describe('group to role mapping', () => {
   });
 
   it('converges to the highest mapped role of current groups under concurrent random changes', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
     const users: string[] = [];
-    for (let index = 0; index < 12; index++) users.push(await createUser(scimToken, `conv${index}@example.com`));
+    for (let index = 0; index < 12; index++) users.push(await scim.createUser(`conv${index}@example.com`));
     const groups: string[] = [];
-    for (let index = 0; index < 4; index++) groups.push(await createGroup(scimToken, `G${index}`));
+    for (let index = 0; index < 4; index++) groups.push(await scim.createGroup(`G${index}`));
 
     // A fixed seed keeps a failure reproducible.
     let seed = 20261204;
@@ -218,18 +187,13 @@ describe('group to role mapping', () => {
       const kind = random(10);
       const group = groups[random(groups.length)]!;
       const picked = [users[random(users.length)]!, users[random(users.length)]!];
-      if (kind < 6) changes.push(() => patchMembers(scimToken, group, random(2) === 0 ? 'add' : 'remove', picked));
+      if (kind < 6) changes.push(() => patchMembers(scim, group, random(2) === 0 ? 'add' : 'remove', picked));
       else if (kind < 8) {
         const mapping = groups.filter(() => random(2) === 0).map((id) => ({ group_id: id, role: roles[random(3)]! }));
         changes.push(() => putMapping(tenantId, mapping, random(2) === 0 ? null : 'viewer'));
       } else {
         const active = random(2) === 0;
-        changes.push(() =>
-          request(stack, 'PATCH', `/scim/v2/Users/${picked[0]}`, {
-            token: scimToken,
-            body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active } }] },
-          }),
-        );
+        changes.push(() => scim.patch(`/Users/${picked[0]}`, [{ op: 'replace', value: { active } }]));
       }
     }
     const results = await Promise.all(changes.map((change) => change()));

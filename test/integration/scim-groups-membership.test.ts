@@ -1,5 +1,5 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import {
   GROUP_SCHEMA,
   LIST_RESPONSE,
@@ -11,7 +11,6 @@ import {
   storedMemberIds,
   storedUser,
   tenantSnapshot,
-  terminateSyncWorkflows,
 } from '../support/scim-client';
 
 /**
@@ -26,15 +25,7 @@ const ENTRA_WRITE = {
 };
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false });
-});
-
-afterAll(async () => {
-  await terminateSyncWorkflows(stack);
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false, terminateSyncWorkflows: true });
 
 function sorted(ids: string[]): string[] {
   return [...ids].sort();

@@ -1,5 +1,5 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import {
   LIST_RESPONSE,
   ScimClient,
@@ -7,7 +7,6 @@ import {
   expectScimError,
   expectScimJson,
   storedUser,
-  terminateSyncWorkflows,
 } from '../support/scim-client';
 
 /**
@@ -17,15 +16,7 @@ import {
  */
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false });
-});
-
-afterAll(async () => {
-  await terminateSyncWorkflows(stack);
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false, terminateSyncWorkflows: true });
 
 /** The ids a filtered GET /Users answers with, sorted, after checking the ListResponse. */
 async function matchingIds(scim: ScimClient, filter: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import { request } from '../support/http';
 import {
   ENTERPRISE_USER,
@@ -16,7 +16,6 @@ import {
   storedMemberIds,
   storedUser,
   tenantSnapshot,
-  terminateSyncWorkflows,
   userBody,
 } from '../support/scim-client';
 
@@ -26,15 +25,7 @@ import {
  */
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false });
-});
-
-afterAll(async () => {
-  await terminateSyncWorkflows(stack);
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false, terminateSyncWorkflows: true });
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 

@@ -1,5 +1,5 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import { eventually } from '../support/http';
 import type { HttpResult } from '../support/http';
 import {
@@ -27,14 +27,7 @@ const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 const BULK_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+stackForFile((started) => (stack = started));
 
 function bulkRequest(operations: unknown[], extra: Record<string, unknown> = {}) {
   return { schemas: [BULK_REQUEST], ...extra, Operations: operations };

@@ -1,5 +1,5 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import type { HttpResult } from '../support/http';
 import { LIST_RESPONSE, ScimClient, expectScimError, userBody } from '../support/scim-client';
 import { decodeCursor, encodeCursor } from '../../src/scim/search/cursor';
@@ -14,14 +14,7 @@ import { decodeCursor, encodeCursor } from '../../src/scim/search/cursor';
 const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false });
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false });
 
 async function createUsers(
   scim: ScimClient,

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import {
   ENTERPRISE_USER,
   GROUP_SCHEMA,
@@ -20,14 +20,7 @@ import {
 const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false });
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false });
 
 async function enterpriseUser(scim: ScimClient, userName: string): Promise<string> {
   return scim.createUser(userName, {

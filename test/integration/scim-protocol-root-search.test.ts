@@ -1,5 +1,5 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import type { HttpResult } from '../support/http';
 import {
   GROUP_SCHEMA,
@@ -18,14 +18,7 @@ import {
 const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false });
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false });
 
 function search(scim: ScimClient, parameters: Record<string, unknown>): Promise<HttpResult> {
   return scim.post('/.search', { schemas: [SEARCH_REQUEST], ...parameters });

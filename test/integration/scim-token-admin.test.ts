@@ -1,16 +1,9 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import { createScimTenant, request } from '../support/http';
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false, dispatcher: false });
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false, dispatcher: false });
 
 function admin(actor?: string): { token: string; headers: Record<string, string> } {
   const headers: Record<string, string> = {};

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import {
   ENTERPRISE_USER,
   LIST_RESPONSE,
@@ -11,7 +11,6 @@ import {
   fixture,
   storedUser,
   tenantSnapshot,
-  terminateSyncWorkflows,
 } from '../support/scim-client';
 
 /**
@@ -25,15 +24,7 @@ const OKTA_WRITE = { ...OKTA, 'Content-Type': 'application/scim+json; charset=ut
 const GOOGLE = { 'User-Agent': 'Go-http-client/1.1' };
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false });
-});
-
-afterAll(async () => {
-  await terminateSyncWorkflows(stack);
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false, terminateSyncWorkflows: true });
 
 function userNameFilter(userName: string): string {
   return `filter=${encodeURIComponent(`userName eq "${userName}"`)}`;

@@ -3,10 +3,9 @@ import { createActivities } from '../../activities';
 import type { TestStack } from '../support/stack';
 import { startStack } from '../support/stack';
 import { createScimTenant, eventually, request } from '../support/http';
+import { ScimClient } from '../support/scim-client';
+import { syncEventInState, syncEventOf } from '../support/sync-events';
 import { workflowBundle } from '../support/workflow-bundle';
-
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let stack: TestStack;
 /** Flipped by a test to make the session store fail, as if its database were unreachable. */
@@ -58,52 +57,13 @@ afterAll(async () => {
 
 const admin = () => ({ token: stack.adminApiKey });
 
-async function createUser(scimToken: string, userName: string): Promise<string> {
-  const created = await request(stack, 'POST', '/scim/v2/Users', {
-    token: scimToken,
-    body: {
-      schemas: [USER_SCHEMA],
-      userName,
-      emails: [{ value: userName, primary: true }],
-      active: true,
-    },
-  });
-  expect(created.status).toBe(201);
-
-  return created.body.id;
-}
-
-function deactivate(scimToken: string, userId: string) {
-  return request(stack, 'PATCH', `/scim/v2/Users/${userId}`, {
-    token: scimToken,
-    body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] },
-  });
-}
-
-function syncEvent(userId: string, kind: 'deprovision' | 'reevaluate_roles') {
-  return stack.database.db
-    .selectFrom('sync_events')
-    .selectAll()
-    .where('resource_id', '=', userId)
-    .where('kind', '=', kind)
-    .executeTakeFirstOrThrow();
-}
-
 function inState(
   userId: string,
   kind: 'deprovision' | 'reevaluate_roles',
   state: string,
-  timeoutMs = 20_000,
+  timeoutMs?: number,
 ) {
-  return eventually(
-    async () => {
-      const event = await syncEvent(userId, kind);
-
-      return event.state === state ? event : undefined;
-    },
-    timeoutMs,
-    200,
-  );
+  return syncEventInState(stack.database.db, userId, kind, state, timeoutMs);
 }
 
 function replayAudits(syncEventId: string) {
@@ -137,8 +97,9 @@ function shownOnceClosed(tenantId: string, syncEventId: string) {
 
 describe('failed sync events and their replay', () => {
   it('marks a deprovisioning failed with its error once retries run out, and completes it on replay after the fix', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const userId = await createUser(scimToken, 'olu.adebayo@example.com');
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const userId = await scim.createUser('olu.adebayo@example.com');
     const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
       ...admin(),
       body: { subject: 'olu', email: 'olu.adebayo@example.com' },
@@ -146,7 +107,7 @@ describe('failed sync events and their replay', () => {
     expect(login.status).toBe(201);
 
     sessionStoreDown = true;
-    expect((await deactivate(scimToken, userId)).status).toBe(200);
+    expect((await scim.setActive(userId, false)).status).toBe(200);
     const failed = await inState(userId, 'deprovision', 'failed', 60_000);
     expect(failed.last_error).toMatch(
       /^revokeSessions gave up after 8 attempts: Error: session store unreachable/,
@@ -218,7 +179,7 @@ describe('failed sync events and their replay', () => {
       replayed: false,
       detail: expect.stringMatching(/nothing was changed/),
     });
-    expect(await syncEvent(userId, 'deprovision')).toEqual(completed);
+    expect(await syncEventOf(stack.database.db, userId, 'deprovision')).toEqual(completed);
 
     const audits = await replayAudits(failed.id);
     expect(
@@ -239,15 +200,16 @@ describe('failed sync events and their replay', () => {
   }, 120_000);
 
   it('fails role re-evaluations fast as TenantDisabled while SCIM is off, and replays each once after it is back', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const ada = await createUser(scimToken, 'ada.quist@example.com');
-    const ben = await createUser(scimToken, 'ben.okoro@example.com');
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const ada = await scim.createUser('ada.quist@example.com');
+    const ben = await scim.createUser('ben.okoro@example.com');
 
     // No worker while the IdP deactivates both and an admin switches SCIM off: the workflows wait.
     await worker?.stop();
     worker = undefined;
-    expect((await deactivate(scimToken, ada)).status).toBe(200);
-    expect((await deactivate(scimToken, ben)).status).toBe(200);
+    expect((await scim.setActive(ada, false)).status).toBe(200);
+    expect((await scim.setActive(ben, false)).status).toBe(200);
     const disabled = await request(
       stack,
       'POST',
@@ -333,9 +295,10 @@ describe('failed sync events and their replay', () => {
   }, 120_000);
 
   it('lists the events of one user newest first, a page at a time, and refuses malformed filters', async () => {
-    const { tenantId, scimToken } = await createScimTenant(stack);
-    const userId = await createUser(scimToken, 'chen.wu@example.com');
-    expect((await deactivate(scimToken, userId)).status).toBe(200);
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const userId = await scim.createUser('chen.wu@example.com');
+    expect((await scim.setActive(userId, false)).status).toBe(200);
     await inState(userId, 'deprovision', 'completed');
 
     const first = await request(

@@ -1,19 +1,12 @@
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
 import { createScimTenant, request } from '../support/http';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({ worker: false });
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+stackForFile((started) => (stack = started), { worker: false });
 
 describe('tenant authentication and isolation', () => {
   it('answers 401 with a SCIM error for a missing or wrong token', async () => {

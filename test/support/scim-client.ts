@@ -71,24 +71,31 @@ export class ScimClient {
     return this.get(query === '' ? `/${collection}` : `/${collection}?${query}`);
   }
 
-  /** Creates a user and returns its id; fails the test unless the answer is 201. */
-  async createUser(userName: string, attributes: Record<string, unknown> = {}): Promise<string> {
-    const created = await this.post('/Users', userBody(userName, attributes));
+  /** POSTs `body` and returns the new resource's id; fails the test unless the answer is 201. */
+  async create(collection: 'Users' | 'Groups', body: Record<string, unknown>): Promise<string> {
+    const created = await this.post(`/${collection}`, body);
     expect([created.status, created.body?.detail]).toEqual([201, undefined]);
 
     return created.body.id as string;
   }
 
+  /** Creates a user shaped like userBody and returns its id. */
+  createUser(userName: string, attributes: Record<string, unknown> = {}): Promise<string> {
+    return this.create('Users', userBody(userName, attributes));
+  }
+
   /** Creates a group with the given member ids and returns its id. */
-  async createGroup(displayName: string, memberIds: string[] = []): Promise<string> {
-    const created = await this.post('/Groups', {
+  createGroup(displayName: string, memberIds: string[] = []): Promise<string> {
+    return this.create('Groups', {
       schemas: [GROUP_SCHEMA],
       displayName,
       members: memberIds.map((value) => ({ value })),
     });
-    expect([created.status, created.body?.detail]).toEqual([201, undefined]);
+  }
 
-    return created.body.id as string;
+  /** Deactivates or reactivates a user the way IdPs do: a PATCH replacing `active`. */
+  setActive(userId: string, active: boolean): Promise<HttpResult> {
+    return this.patch(`/Users/${userId}`, [{ op: 'replace', path: 'active', value: active }]);
   }
 
   /** Sends `body` verbatim, for bodies a JSON client would never produce. */

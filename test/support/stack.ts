@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import type { Logger } from 'pino';
 import type { ApiServer } from '../../src/api-server';
 import { startApiServer } from '../../src/api-server';
 import type { Config } from '../../src/config';
@@ -32,13 +33,21 @@ export interface TestStack {
  * files sharing the Temporal server never run each other's workflows.
  */
 export async function startStack(
-  options: { worker?: boolean; dispatcher?: boolean; env?: Record<string, string> } = {},
+  options: {
+    worker?: boolean;
+    dispatcher?: boolean;
+    env?: Record<string, string>;
+    /** Where the api and worker reach PostgreSQL, given the database's own URL (a fault proxy). */
+    databaseUrl?: (url: string) => string;
+    /** Receives the api's log lines; silent by default. */
+    logger?: Logger;
+  } = {},
 ): Promise<TestStack> {
   const database = await createTestDatabase();
   const settings = serverSettings();
   const adminApiKey = randomBytes(24).toString('base64url');
   const config = loadConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.databaseUrl?.(database.url) ?? database.url,
     PORT: '0',
     ADMIN_API_KEY: adminApiKey,
     TEMPORAL_ADDRESS: settings.temporalAddress,
@@ -49,7 +58,7 @@ export async function startStack(
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const api = await startApiServer(config, pino({ level: 'silent' }), {
+  const api = await startApiServer(config, options.logger ?? pino({ level: 'silent' }), {
     dispatcher: options.dispatcher,
   });
 

@@ -6,6 +6,7 @@ import { bool, dateTime, str } from '../../src/scim/schemas/attribute';
 import { commonAttributes } from '../../src/scim/schemas/common';
 import { groupSchema } from '../../src/scim/schemas/group';
 import { userSchema } from '../../src/scim/schemas/user';
+import { scimErrorOf } from '../support/scim-errors';
 
 const memberAttributes = groupSchema.attributes.find((attribute) => attribute.name === 'members')
   ?.subAttributes as AttributeDefinition[];
@@ -28,16 +29,6 @@ const custom: AttributeDefinition[] = [
 
 const matches = (filter: string, element: Record<string, unknown>, attributes = custom) =>
   matchesFilter(parseFilter(filter), element, attributes);
-
-function scimErrorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
 
 describe('matchesFilter', () => {
   it('selects a group member by value', () => {

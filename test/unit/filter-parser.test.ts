@@ -7,19 +7,9 @@ import {
   parseFilter,
   parsePatchPath,
 } from '../../src/scim/filter/parser';
+import { scimErrorOf } from '../support/scim-errors';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-/** The ScimError `run` throws, or a failure when it throws anything else or nothing. */
-function scimErrorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
 
 function depthOf(node: FilterNode): number {
   switch (node.kind) {

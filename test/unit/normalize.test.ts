@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { ScimError } from '../../src/scim/errors';
 import { normalizeGroup, normalizeResource } from '../../src/scim/resource/normalize';
@@ -10,36 +8,20 @@ import {
   groupResourceType,
   userResourceType,
 } from '../../src/scim/schemas/resource-types';
-
-/** A fresh copy of a JSON fixture, so no test sees another's changes. */
-function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
-}
+import { expectRefusal, scimErrorOf } from '../support/scim-errors';
+import { unitFixture } from '../support/unit-fixture';
 
 function user(attributes: Record<string, unknown>): Record<string, unknown> {
   return { schemas: [USER_SCHEMA], userName: 'ada@example.com', ...attributes };
 }
 
-function scimErrorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
-
-function expectRefusal(action: () => unknown, scimType: string, detail: RegExp): void {
-  const error = scimErrorOf(action);
-  expect(error.status).toBe(400);
-  expect(error.scimType).toBe(scimType);
-  expect(error.detail).toMatch(detail);
-}
-
 describe('normalizeResource for a User', () => {
   it('keeps an Okta create and drops the password and the read-only groups', () => {
-    const result = normalizeResource(userResourceType, fixture('okta-create-user.json'), 'create');
+    const result = normalizeResource(
+      userResourceType,
+      unitFixture('okta-create-user.json'),
+      'create',
+    );
 
     expect(result).toEqual({
       schemas: [USER_SCHEMA],
@@ -55,7 +37,11 @@ describe('normalizeResource for a User', () => {
   });
 
   it('ignores the id, meta and groups an Okta PUT echoes, and keeps the email display', () => {
-    const result = normalizeResource(userResourceType, fixture('okta-put-user.json'), 'replace');
+    const result = normalizeResource(
+      userResourceType,
+      unitFixture('okta-put-user.json'),
+      'replace',
+    );
 
     expect(result.id).toBeUndefined();
     expect(result.meta).toBeUndefined();
@@ -72,7 +58,11 @@ describe('normalizeResource for a User', () => {
   });
 
   it('accepts an Entra create with meta, empty roles and the manager as a plain id', () => {
-    const result = normalizeResource(userResourceType, fixture('entra-create-user.json'), 'create');
+    const result = normalizeResource(
+      userResourceType,
+      unitFixture('entra-create-user.json'),
+      'create',
+    );
 
     expect(result.schemas).toEqual([USER_SCHEMA, ENTERPRISE_USER_SCHEMA]);
     expect(result.roles).toBeUndefined();
@@ -356,7 +346,7 @@ describe('normalizeResource for a User', () => {
 
 describe('normalizeGroup', () => {
   it('returns deduplicated member ids apart from the resource', () => {
-    const { resource, members } = normalizeGroup(fixture('entra-create-group.json'), 'create');
+    const { resource, members } = normalizeGroup(unitFixture('entra-create-group.json'), 'create');
 
     expect(resource).toEqual({
       schemas: [GROUP_SCHEMA],

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { ScimError } from '../../src/scim/errors';
 import { normalizeResource } from '../../src/scim/resource/normalize';
@@ -11,16 +9,13 @@ import {
   groupResourceType,
   userResourceType,
 } from '../../src/scim/schemas/resource-types';
+import { expectRefusal, scimErrorOf } from '../support/scim-errors';
+import { unitFixture } from '../support/unit-fixture';
 
 type Json = Record<string, unknown>;
 
-/** A fresh copy of a JSON fixture, so no test sees another's changes. */
-function fixture(name: string): Json {
-  return JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
-}
-
 function storedUser(): Json {
-  return fixture('stored-user.json');
+  return unitFixture('stored-user.json');
 }
 
 function storedGroup(): Json {
@@ -37,23 +32,6 @@ function patchUser(body: unknown, current: Json = storedUser()) {
 
 function patchGroup(body: unknown, current: Json = storedGroup()) {
   return applyPatch(groupResourceType, current, body);
-}
-
-function scimErrorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
-
-function expectRefusal(action: () => unknown, scimType: string, detail: RegExp): void {
-  const error = scimErrorOf(action);
-  expect(error.status).toBe(400);
-  expect(error.scimType).toBe(scimType);
-  expect(error.detail).toMatch(detail);
 }
 
 const enterprise = (resource: Json) => resource[ENTERPRISE_USER_SCHEMA] as Json | undefined;
@@ -95,7 +73,7 @@ describe('applyPatch - the PatchOp message', () => {
   });
 
   it('accepts the capitalised op names Entra sends', () => {
-    const { resource } = patchUser(fixture('patch/entra-capitalised-ops.json'));
+    const { resource } = patchUser(unitFixture('patch/entra-capitalised-ops.json'));
 
     expect(resource.displayName).toBe('Priya Castellane-Vane');
     expect(resource.title).toBe('Surveyor');
@@ -131,14 +109,14 @@ describe('applyPatch - the PatchOp message', () => {
 
 describe('applyPatch on a User', () => {
   it('sets only the attributes named by a path-less replace (Okta deactivation)', () => {
-    const { resource, changed } = patchUser(fixture('patch/okta-pathless-deactivate.json'));
+    const { resource, changed } = patchUser(unitFixture('patch/okta-pathless-deactivate.json'));
 
     expect(resource).toEqual({ ...storedUser(), active: false });
     expect(changed).toBe(true);
   });
 
   it('stores Entra\'s "False" and "True" strings for active as booleans', () => {
-    const disabled = patchUser(fixture('patch/entra-active-as-string.json')).resource;
+    const disabled = patchUser(unitFixture('patch/entra-active-as-string.json')).resource;
     const enabled = patchUser(patchOf({ op: 'Replace', path: 'active', value: 'True' }), disabled);
 
     expect(disabled.active).toBe(false);
@@ -146,7 +124,7 @@ describe('applyPatch on a User', () => {
   });
 
   it('applies the dotted and URN-qualified keys of a path-less value to their attributes', () => {
-    const { resource } = patchUser(fixture('patch/entra-pathless-dotted-keys.json'));
+    const { resource } = patchUser(unitFixture('patch/entra-pathless-dotted-keys.json'));
 
     expect(resource.displayName).toBe('Kiri Mahuta');
     expect(resource.title).toBe('Navigator');
@@ -156,7 +134,7 @@ describe('applyPatch on a User', () => {
   });
 
   it('changes the matching email in place for a filtered replace', () => {
-    const { resource } = patchUser(fixture('patch/entra-filtered-email-replace.json'));
+    const { resource } = patchUser(unitFixture('patch/entra-filtered-email-replace.json'));
 
     expect(resource.emails).toEqual([{ value: 'new@example.com', type: 'work', primary: true }]);
     expect(resource.name).toEqual({ familyName: 'Castellane-Roe', givenName: 'Priya' });
@@ -166,7 +144,7 @@ describe('applyPatch on a User', () => {
   it('adds a work email when a filtered replace finds none', () => {
     const current = { ...storedUser(), emails: [{ value: 'home@example.net', type: 'home' }] };
 
-    const { resource } = patchUser(fixture('patch/entra-filtered-email-replace.json'), current);
+    const { resource } = patchUser(unitFixture('patch/entra-filtered-email-replace.json'), current);
 
     expect(resource.emails).toEqual([
       { value: 'home@example.net', type: 'home' },
@@ -209,7 +187,7 @@ describe('applyPatch on a User', () => {
     const path = `${ENTERPRISE_USER_SCHEMA}:manager`;
     const withoutManager = { ...storedUser(), [ENTERPRISE_USER_SCHEMA]: { employeeNumber: 'R1' } };
     const added = patchUser(patchOf({ op: 'Add', path, value: 'manager-1' }), withoutManager);
-    const plain = patchUser(fixture('patch/entra-manager-plain-id.json')).resource;
+    const plain = patchUser(unitFixture('patch/entra-manager-plain-id.json')).resource;
     const object = patchUser(
       patchOf({ op: 'replace', path, value: { value: 'manager-3' } }),
       plain,
@@ -232,7 +210,7 @@ describe('applyPatch on a User', () => {
   });
 
   it('follows URN-qualified paths into the extension and the core schema', () => {
-    const { resource } = patchUser(fixture('patch/urn-qualified-paths.json'));
+    const { resource } = patchUser(unitFixture('patch/urn-qualified-paths.json'));
 
     expect(enterprise(resource)).toEqual({
       employeeNumber: 'E0',
@@ -512,7 +490,7 @@ describe('applyPatch on a User', () => {
 describe('applyPatch on a Group', () => {
   it('turns an add of members into a member operation, never into the resource', () => {
     const { resource, memberOperations, changed } = patchGroup(
-      fixture('patch/entra-add-members.json'),
+      unitFixture('patch/entra-add-members.json'),
     );
 
     expect(memberOperations).toEqual([{ op: 'add', ids: ['user-1', 'user-2'] }]);
@@ -521,13 +499,13 @@ describe('applyPatch on a Group', () => {
   });
 
   it('removes only the members in an Entra value list', () => {
-    const { memberOperations } = patchGroup(fixture('patch/entra-remove-member-by-value.json'));
+    const { memberOperations } = patchGroup(unitFixture('patch/entra-remove-member-by-value.json'));
 
     expect(memberOperations).toEqual([{ op: 'remove', ids: ['user-1'] }]);
   });
 
   it('removes the member a value filter names', () => {
-    const { memberOperations } = patchGroup(fixture('patch/remove-member-by-filter.json'));
+    const { memberOperations } = patchGroup(unitFixture('patch/remove-member-by-filter.json'));
 
     expect(memberOperations).toEqual([{ op: 'remove', ids: ['user-1'] }]);
   });
@@ -541,13 +519,13 @@ describe('applyPatch on a Group', () => {
   });
 
   it('removes every member for remove on members with neither filter nor value', () => {
-    const { memberOperations } = patchGroup(fixture('patch/remove-all-members.json'));
+    const { memberOperations } = patchGroup(unitFixture('patch/remove-all-members.json'));
 
     expect(memberOperations).toEqual([{ op: 'removeAll' }]);
   });
 
   it('passes on every shape of adding an existing member as an add for the caller to skip', () => {
-    const pathless = patchGroup(fixture('patch/add-existing-member-pathless.json'));
+    const pathless = patchGroup(unitFixture('patch/add-existing-member-pathless.json'));
     const withDisplay = patchGroup(
       patchOf({ op: 'add', path: 'members', value: [{ value: 'user-1', display: 'Anouk' }] }),
     );
@@ -568,7 +546,7 @@ describe('applyPatch on a Group', () => {
   });
 
   it('replaces the members with exactly those given', () => {
-    const { memberOperations } = patchGroup(fixture('patch/replace-members.json'));
+    const { memberOperations } = patchGroup(unitFixture('patch/replace-members.json'));
     const emptied = patchGroup(patchOf({ op: 'replace', path: 'members', value: [] }));
 
     expect(memberOperations).toEqual([{ op: 'replace', ids: ['user-2', 'user-3'] }]);
@@ -576,7 +554,7 @@ describe('applyPatch on a Group', () => {
   });
 
   it('keeps member operations in request order beside attribute changes', () => {
-    const body = fixture('patch/okta-group-push-delta.json');
+    const body = unitFixture('patch/okta-group-push-delta.json');
     (body.Operations as unknown[]).push({ op: 'Replace', path: 'displayName', value: 'Renamed' });
 
     const { resource, memberOperations, changed } = patchGroup(body);

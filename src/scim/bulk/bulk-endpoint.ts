@@ -2,6 +2,7 @@ import express from 'express';
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../app-context';
 import { sendScim } from '../../http/scim-response';
+import { verifyUtf8 } from '../../http/text-guard';
 import { scimBaseUrl } from '../base-url';
 import { ScimError } from '../errors';
 import { writeScopeOf } from '../write-scope';
@@ -31,7 +32,9 @@ export function bulk(context: AppContext): RequestHandler {
  * every other route, so that the limit advertised is the limit enforced.
  */
 export function bulkBodyParser(types: string[]): RequestHandler {
-  const parse = express.json({ type: types, limit: BULK_MAX_PAYLOAD_SIZE });
+  // The same UTF-8 check as every other body: a Bulk body is no place to slip in bytes
+  // that would be stored as replacement characters.
+  const parse = express.json({ type: types, limit: BULK_MAX_PAYLOAD_SIZE, verify: verifyUtf8 });
 
   return (request, response, next) => {
     parse(request, response, (error?: unknown) => {

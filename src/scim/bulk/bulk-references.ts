@@ -1,4 +1,5 @@
 import { isPlainObject } from '../resource/json-value';
+import { RESOURCE_LIMITS } from '../resource/limits';
 
 /**
  * `bulkId:<id>` references (RFC 7644 §3.7.2): a later operation names a
@@ -61,17 +62,25 @@ function idSegment(path: string): string | undefined {
 /**
  * A copy of JSON `data` with each string passed through `change`, told the
  * key it sits under (lower-cased; array elements inherit their array's key).
+ * Below the nesting a resource may have it stops and leaves the rest as it
+ * is: the operation refuses such data with 400 anyway, and following a
+ * hostile 100,000-level nesting would overflow the stack (a 500).
  */
 function visit(
   data: unknown,
   key: string,
   change: (value: string, key: string) => string,
+  depth = 0,
 ): unknown {
   if (typeof data === 'string') return change(data, key);
-  if (Array.isArray(data)) return data.map((item) => visit(item, key, change));
+  if (depth > RESOURCE_LIMITS.maxDepth) return data;
+  if (Array.isArray(data)) return data.map((item) => visit(item, key, change, depth + 1));
   if (!isPlainObject(data)) return data;
 
   return Object.fromEntries(
-    Object.entries(data).map(([name, item]) => [name, visit(item, name.toLowerCase(), change)]),
+    Object.entries(data).map(([name, item]) => [
+      name,
+      visit(item, name.toLowerCase(), change, depth + 1),
+    ]),
   );
 }

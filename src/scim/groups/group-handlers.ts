@@ -6,10 +6,12 @@ import { sendScim } from '../../http/scim-response';
 import { newId } from '../../ids';
 import { tenantOf } from '../authenticate';
 import { scimBaseUrl } from '../base-url';
-import { mutability } from '../errors';
 import type { Projection } from '../projection';
 import { project, readProjection, wantsAttribute } from '../projection';
+import { assertIdUnchanged } from '../resource/immutable-id';
+import type { ScimObject } from '../resource/normalize';
 import { normalizeGroup } from '../resource/normalize';
+import type { MemberOperation } from '../resource/patch';
 import { applyPatch } from '../resource/patch';
 import { groupResourceType } from '../schemas/resource-types';
 import { listResources } from '../search/list-resources';
@@ -116,6 +118,36 @@ export function listGroups(context: AppContext, from: 'query' | 'body'): Request
   return listResources(context, [groupListSource], from);
 }
 
+/** A group's next attributes and the member operations that go with them. */
+interface NextGroupState {
+  resource: ScimObject;
+  memberOperations: MemberOperation[];
+}
+
+/**
+ * What PUT and PATCH of a group share (RFC 7644 §3.5): the group is locked,
+ * a stale If-Match refused (§3.14), the state `next` derives written, and
+ * role re-evaluation started once the write has committed.
+ */
+async function updateGroup(
+  context: AppContext,
+  scope: WriteScope,
+  groupId: string,
+  operation: 'replace' | 'patch',
+  next: (current: GroupRow) => NextGroupState,
+): Promise<GroupRow> {
+  const { row, events } = await context.db.transaction().execute(async (trx) => {
+    const current = await loadGroup(trx, scope.tenantId, groupId, true);
+    checkVersion(scope.ifMatch, groupVersion(current));
+    const { resource, memberOperations } = next(current);
+
+    return writeGroup(trx, scope.actor, current, resource, memberOperations, operation);
+  });
+  await startAfterCommit(context.db, context.workflows, events, scope.logger);
+
+  return row;
+}
+
 /**
  * RFC 7644 §3.5.1: replaces name and members (omitted members clear the
  * group); role re-evaluation starts once the write has committed. Shared
@@ -127,22 +159,11 @@ export async function replaceGroupResource(
   groupId: string,
   body: unknown,
 ): Promise<GroupRow> {
-  const { tenantId } = scope;
   const { resource, members } = normalizeGroup(body, 'replace');
-  const givenId = (body as { id?: unknown })?.id;
-  if (givenId !== undefined && givenId !== groupId) {
-    throw mutability(`"id" is immutable: the body names "${String(givenId)}", the URL "${groupId}".`);
-  }
+  assertIdUnchanged(body, groupId);
+  const memberOperations: MemberOperation[] = [{ op: 'replace', ids: members ?? [] }];
 
-  const { row, events } = await context.db.transaction().execute(async (trx) => {
-    const current = await loadGroup(trx, tenantId, groupId, true);
-    checkVersion(scope.ifMatch, groupVersion(current));
-
-    return writeGroup(trx, scope.actor, current, resource, [{ op: 'replace', ids: members ?? [] }], 'replace');
-  });
-  await startAfterCommit(context.db, context.workflows, events, scope.logger);
-
-  return row;
+  return updateGroup(context, scope, groupId, 'replace', () => ({ resource, memberOperations }));
 }
 
 /** RFC 7644 §3.5.1: PUT /Groups/{id}. */
@@ -172,18 +193,9 @@ export async function patchGroupResource(
   groupId: string,
   body: unknown,
 ): Promise<GroupRow> {
-  const { tenantId } = scope;
-
-  const { row, events } = await context.db.transaction().execute(async (trx) => {
-    const current = await loadGroup(trx, tenantId, groupId, true);
-    checkVersion(scope.ifMatch, groupVersion(current));
-    const patched = applyPatch(groupResourceType, toCanonicalGroup(current), body);
-
-    return writeGroup(trx, scope.actor, current, patched.resource, patched.memberOperations, 'patch');
-  });
-  await startAfterCommit(context.db, context.workflows, events, scope.logger);
-
-  return row;
+  return updateGroup(context, scope, groupId, 'patch', (current) =>
+    applyPatch(groupResourceType, toCanonicalGroup(current), body),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AppContext } from '../../app-context';
 import { recordAuditEvent } from '../../audit/record-audit-event';
 import type { UserRow } from '../../db/schema';
 import { newId } from '../../ids';
+import { lockedMapping } from '../../roles/role-sync-event';
 import { scimBaseUrl } from '../base-url';
 import { normalizeResource } from '../resource/normalize';
 import { userResourceType } from '../schemas/resource-types';
@@ -29,6 +30,9 @@ export async function createUserResource(
 
   return context.db.transaction().execute(async (trx) => {
     await assertUserNameFree(trx, tenantId, user.user_name, null);
+    // A new user belongs to no group yet, so the default role is all it can hold. Read under
+    // a share lock: a mapping replacement committing meanwhile re-evaluates this user after.
+    const { default_role: defaultRole } = await lockedMapping(trx, tenantId);
 
     const id = newId('usr');
     const inserted = await trx
@@ -40,6 +44,7 @@ export async function createUserResource(
         external_id: user.external_id,
         active: user.active,
         source: 'scim',
+        role: user.active ? defaultRole : null,
         resource: JSON.stringify(user.resource),
       })
       .returningAll()
@@ -64,6 +69,6 @@ export function createUser(context: AppContext): RequestHandler {
 
     const baseUrl = scimBaseUrl(request, context.config.PUBLIC_BASE_URL);
     response.location(`${baseUrl}/Users/${row.id}`);
-    await sendUser(context, request, response, 201, row, projection);
+    await sendUser(context, request, response, 201, row, projection, []);
   };
 }

@@ -1,17 +1,12 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../app-context';
 import type { UserRow } from '../../db/schema';
-import { startAfterCommit } from '../../sync/start-after-commit';
 import { mutability } from '../errors';
 import { applyPatch } from '../resource/patch';
 import { userResourceType } from '../schemas/resource-types';
-import { checkVersion } from '../versioning';
 import type { WriteScope } from '../write-scope';
-import { writeScopeOf } from '../write-scope';
-import { loadUser } from './load-user';
-import { saveUser } from './save-user';
-import { requestedUserProjection, sendUser } from './user-response';
-import { toCanonicalUser, userVersion } from './user-representation';
+import { updateUser, userUpdateHandler } from './update-user';
+import { toCanonicalUser } from './user-representation';
 import { assertUserNameFree } from './user-name';
 
 /**
@@ -28,11 +23,7 @@ export async function patchUserResource(
   userId: string,
   body: unknown,
 ): Promise<UserRow> {
-  const { tenantId } = scope;
-
-  const saved = await context.db.transaction().execute(async (trx) => {
-    const current = await loadUser(trx, tenantId, userId, true);
-    checkVersion(scope.ifMatch, userVersion(current));
+  return updateUser(context, scope, userId, 'patch', async (trx, current) => {
     const { resource } = applyPatch(userResourceType, toCanonicalUser(current), body);
     // RFC 7643 §4.1.1 leaves active's meaning to the service provider: here an account is
     // always either active or not, so it cannot become unassigned (and never silently true).
@@ -40,28 +31,14 @@ export async function patchUserResource(
       throw mutability('"active" cannot be removed; replace it with true or false instead.');
     }
     if (String(resource.userName).toLowerCase() !== current.user_name.toLowerCase()) {
-      await assertUserNameFree(trx, tenantId, String(resource.userName), userId);
+      await assertUserNameFree(trx, scope.tenantId, String(resource.userName), userId);
     }
 
-    return saveUser(trx, scope.actor, current, resource, 'patch');
+    return resource;
   });
-  await startAfterCommit(context.db, context.workflows, saved.events, scope.logger);
-
-  return saved.row;
 }
 
 /** RFC 7644 §3.5.2: PATCH /Users/{id}; the answer is always 200 with the resulting user. */
 export function patchUser(context: AppContext): RequestHandler {
-  return async (request, response) => {
-    const projection = requestedUserProjection(request);
-
-    const row = await patchUserResource(
-      context,
-      writeScopeOf(request),
-      String(request.params.id),
-      request.body,
-    );
-
-    await sendUser(context, request, response, 200, row, projection);
-  };
+  return userUpdateHandler(context, patchUserResource);
 }

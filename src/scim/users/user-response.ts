@@ -9,6 +9,7 @@ import { project, readProjection, wantsAttribute } from '../projection';
 import type { ScimObject } from '../resource/normalize';
 import { userResourceType } from '../schemas/resource-types';
 import { setVersionHeader } from '../versioning';
+import type { GroupReference } from './user-representation';
 import { loadGroupsOf } from './load-user';
 import { toScimUser, userVersion } from './user-representation';
 
@@ -22,9 +23,12 @@ export async function representUsers(
   rows: UserRow[],
   projection: Projection,
   baseUrl: string,
+  knownGroups?: Map<string, GroupReference[]>,
 ): Promise<ScimObject[]> {
   const ids = rows.map((row) => row.id);
-  const groups = wantsAttribute(projection, 'groups') ? await loadGroupsOf(db, ids) : undefined;
+  const groups = wantsAttribute(projection, 'groups')
+    ? (knownGroups ?? (await loadGroupsOf(db, ids)))
+    : undefined;
 
   return rows.map((row) =>
     project(toScimUser(row, groups?.get(row.id) ?? [], baseUrl), projection),
@@ -40,7 +44,10 @@ export function requestedUserProjection(request: Request): Projection {
   return readProjection(userResourceType, request.query as Record<string, unknown>);
 }
 
-/** Answers with one user as `projection` asks, and its ETag. */
+/**
+ * Answers with one user as `projection` asks, and its ETag. `knownGroups`
+ * spares the membership read when the caller knows them (a user just created has none).
+ */
 export async function sendUser(
   context: AppContext,
   request: Request,
@@ -48,9 +55,11 @@ export async function sendUser(
   status: number,
   row: UserRow,
   projection: Projection,
+  knownGroups?: GroupReference[],
 ): Promise<void> {
   const baseUrl = scimBaseUrl(request, context.config.PUBLIC_BASE_URL);
-  const [user] = await representUsers(context.db, [row], projection, baseUrl);
+  const groups = knownGroups === undefined ? undefined : new Map([[row.id, knownGroups]]);
+  const [user] = await representUsers(context.db, [row], projection, baseUrl, groups);
 
   setVersionHeader(response, userVersion(row));
   sendScim(response, status, user);
