@@ -24,7 +24,7 @@ export async function startApiServer(
   logger: Logger,
   options: { dispatcher?: boolean } = {},
 ): Promise<ApiServer> {
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const temporal = createTemporalClient(config);
   const adminApiKey = config.ADMIN_API_KEY ?? randomBytes(24).toString('base64url');
   const context: AppContext = {

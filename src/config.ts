@@ -7,6 +7,12 @@ import { z } from 'zod';
 const schema = z.object({
   /** PostgreSQL connection string. */
   DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/bulwark'),
+  /**
+   * Connections the api may hold. Each write holds one until its commit is
+   * flushed, so this caps the writes in flight (10 held POST /Users to a
+   * fifth of what PostgreSQL could commit here; README, Benchmarks).
+   */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
   /** Port of the api process. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /**

@@ -13,7 +13,8 @@ export function translateDatabaseError(error: unknown): ScimError | undefined {
   const message = error instanceof Error ? error.message : '';
   const unavailable =
     (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+    // "… is not queryable": the ROLLBACK after a lost connection fails too and masks the first error.
+    /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(message);
   // Text PostgreSQL cannot store (NUL, invalid encoding) that slipped past the request guard.
   if (code === '22021' || code === '22P05') {
     return new ScimError(400, 'invalidValue', 'A value contains characters that cannot be stored.');
