@@ -13,17 +13,11 @@
  * Needs PostgreSQL and a Temporal server (`npm run bench` starts them).
  * BENCH_BULK_ADD, BENCH_GROUP_MEMBERS and BENCH_SINGLE_ADDS lower the sizes.
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { startApiServer } from '../src/api-server';
-import { loadConfig } from '../src/config';
-import { dropDatabase, ensureDatabase } from '../src/db/create-database';
 import type { Db } from '../src/db/database';
-import { createDb } from '../src/db/database';
-import { migrateToLatest } from '../src/db/migrate';
 import { newId } from '../src/ids';
-import { createWorker } from '../src/worker-runtime';
+import type { BenchTenant, InProcessStack } from './lib/in-process-stack';
+import { runInProcess, scimTenant } from './lib/in-process-stack';
 
 const BULK_ADD = Number(process.env.BENCH_BULK_ADD ?? 10_000);
 const GROUP_MEMBERS = Number(process.env.BENCH_GROUP_MEMBERS ?? 300_000);
@@ -46,26 +40,11 @@ function percentiles(values: number[]): string {
   return `p50 ${ms(at(0.5))}  p99 ${ms(at(0.99))}  max ${ms(sorted.at(-1)!)}`;
 }
 
-/** What every step needs: the database for setup and checks, and the HTTP API. */
-interface Bench {
-  db: Db;
-  adminKey: string;
-  call: (method: string, path: string, token: string, body?: unknown) => Promise<any>;
-}
-
-interface Tenant {
-  tenantId: string;
-  scimToken: string;
-}
-
-async function scimTenant(bench: Bench, name: string): Promise<Tenant> {
-  const tenant = await bench.call('POST', '/admin/v1/tenants', bench.adminKey, { name });
-  const { token } = await bench.call('POST', `/admin/v1/tenants/${tenant.id}/scim`, bench.adminKey);
-
-  return { tenantId: tenant.id, scimToken: token };
-}
-
-async function createGroup(bench: Bench, tenant: Tenant, displayName: string): Promise<string> {
+async function createGroup(
+  bench: InProcessStack,
+  tenant: BenchTenant,
+  displayName: string,
+): Promise<string> {
   const body = { schemas: [GROUP_SCHEMA], displayName };
 
   return (await bench.call('POST', '/scim/v2/Groups', tenant.scimToken, body)).id;
@@ -73,14 +52,19 @@ async function createGroup(bench: Bench, tenant: Tenant, displayName: string): P
 
 type Mapping = Array<{ group_id: string; role: string }>;
 
-function mapGroups(bench: Bench, tenant: Tenant, mapping: Mapping) {
+function mapGroups(bench: InProcessStack, tenant: BenchTenant, mapping: Mapping) {
   const path = `/admin/v1/tenants/${tenant.tenantId}/scim/group-role-mapping`;
   const body = { group_role_mapping: mapping, default_role: null };
 
   return bench.call('PUT', path, bench.adminKey, body);
 }
 
-function addMembers(bench: Bench, tenant: Tenant, groupId: string, userIds: string[]) {
+function addMembers(
+  bench: InProcessStack,
+  tenant: BenchTenant,
+  groupId: string,
+  userIds: string[],
+) {
   return bench.call('PATCH', `/scim/v2/Groups/${groupId}`, tenant.scimToken, {
     schemas: [PATCH_OP],
     Operations: [{ op: 'add', path: 'members', value: userIds.map((value) => ({ value })) }],
@@ -148,7 +132,7 @@ async function countWithRole(db: Db, tenantId: string, role: 'member' | 'viewer'
 }
 
 /** (a) One PATCH adding BULK_ADD members to a mapped group, in a tenant of just those users. */
-async function bulkAdd(bench: Bench): Promise<void> {
+async function bulkAdd(bench: InProcessStack): Promise<void> {
   const tenant = await scimTenant(bench, 'Bulk add');
   const users = await insertUsers(bench.db, tenant.tenantId, BULK_ADD, 'bulk');
   const group = await createGroup(bench, tenant, 'Engineering');
@@ -178,7 +162,7 @@ async function bulkAdd(bench: Bench): Promise<void> {
 }
 
 /** (b) One-member adds to a group of GROUP_MEMBERS and to an empty one; then (a) again there. */
-async function largeGroup(bench: Bench): Promise<void> {
+async function largeGroup(bench: InProcessStack): Promise<void> {
   const tenant = await scimTenant(bench, 'Large group');
   const big = await createGroup(bench, tenant, 'Everyone');
   const empty = await createGroup(bench, tenant, 'Newcomers');
@@ -255,55 +239,8 @@ async function largeGroup(bench: Bench): Promise<void> {
   row('preview', `${ms(previewed)}  (${preview.total_changes} would change)`);
 }
 
-async function main(): Promise<void> {
-  const server = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const url = new URL(server);
-  url.pathname = `/bulwark_bench_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(url.toString());
-  const db = createDb(url.toString(), 2);
-  await migrateToLatest(db);
-
-  const adminKey = randomBytes(24).toString('base64url');
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: url.toString(),
-    PORT: '0',
-    ADMIN_API_KEY: adminKey,
-    TEMPORAL_TASK_QUEUE: `directory-sync-bench-${randomBytes(4).toString('hex')}`,
-    LOG_LEVEL: 'silent',
-  });
-  const api = await startApiServer(config, pino({ level: 'silent' }));
-  const { worker, close } = await createWorker(config);
-  const running = worker.run();
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const response = await fetch(`http://127.0.0.1:${api.port}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 300) {
-      throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 300)}`);
-    }
-
-    return text === '' ? {} : JSON.parse(text);
-  };
-
-  try {
-    console.log('group scale on a fresh database (api and worker in one process)');
-    await bulkAdd({ db, adminKey, call });
-    await largeGroup({ db, adminKey, call });
-  } finally {
-    worker.shutdown();
-    await running;
-    await close();
-    await api.stop();
-    await db.destroy();
-    await dropDatabase(url.toString());
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+runInProcess(async (bench) => {
+  console.log('group scale on a fresh database (api and worker in one process)');
+  await bulkAdd(bench);
+  await largeGroup(bench);
 });

@@ -2,11 +2,13 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator } from 'kysely';
 import * as directory from './migrations/0001-directory';
 import * as auditAndOutbox from './migrations/0002-audit-and-outbox';
+import * as expressionStatistics from './migrations/0003-expression-statistics';
 
 /** Migrations are listed here rather than read from disk, so they work from src and dist alike. */
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
   '0002-audit-and-outbox': auditAndOutbox,
+  '0003-expression-statistics': expressionStatistics,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
