@@ -8,7 +8,8 @@ COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
 COPY test ./test
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+COPY dashboard ./dashboard
+RUN npx tsc -p tsconfig.json && npm run build:dashboard && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -55,6 +55,22 @@ ensure_scim_tester() {
     "scim2-cli==$SCIM2_CLI_VERSION" "scim2-tester==$SCIM2_TESTER_VERSION"
 }
 
+# Debian's Chromium for the dashboard's browser tests (playwright-core drives it; no browser download).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  log "installing Debian's chromium for the browser tests"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+# The dashboard's static build (Vite), served by the api under /dashboard; a few seconds.
+build_dashboard() {
+  log "building the dashboard"
+  (cd "$ROOT" && npm run --silent build:dashboard)
+}
+
 pg_is_up() { pg_isready -h 127.0.0.1 -p 5432 -q; }
 
 ensure_postgres() {

@@ -12,6 +12,7 @@ ensure_temporal_server
 
 log "building"
 (cd "$ROOT" && npx tsc -p tsconfig.json)
+build_dashboard
 
 log "migrating $DATABASE_URL"
 (cd "$ROOT" && node dist/src/db/migrate-cli.js)

@@ -14,6 +14,7 @@ ensure_temporal_server
 
 log "building"
 (cd "$ROOT" && npx tsc -p tsconfig.json)
+build_dashboard
 log "migrating $DATABASE_URL"
 (cd "$ROOT" && node dist/src/db/migrate-cli.js)
 
@@ -60,6 +61,7 @@ cat <<INFO
 
   SCIM base URL (point the IdP here):  http://127.0.0.1:$PORT/scim/v2
   Temporal UI:                         http://127.0.0.1:$TEMPORAL_UI_PORT
+  Dashboard (sign in with the key):    http://127.0.0.1:$PORT/dashboard/
   Admin API key:                       $ADMIN_API_KEY ${generated_key_note:-}
 
   Get a tenant SCIM token (shown once):

@@ -7,11 +7,13 @@ source "$(dirname "$0")/lib.sh"
 ensure_npm_dependencies
 ensure_temporal_cli
 ensure_scim_tester
+ensure_chromium
 ensure_postgres
 ensure_temporal_server
 
 log "type-checking"
 (cd "$ROOT" && npx tsc -p tsconfig.json --noEmit)
+build_dashboard
 
 mkdir -p "$ROOT/test-results"
 results="$ROOT/test-results/jest.json"

@@ -5,14 +5,20 @@ import type { AppContext } from './app-context';
 import { authenticateAdmin } from './admin/authenticate-admin';
 import { createTenant } from './admin/create-tenant';
 import { enableScim } from './admin/enable-scim';
+import { getTenantOverview } from './admin/get-tenant-overview';
 import { getTenantUser } from './admin/get-tenant-user';
 import {
   getGroupRoleMapping,
   previewGroupRoleMapping,
   putGroupRoleMapping,
 } from './admin/group-role-mapping';
+import { listTenantGroups } from './admin/list-tenant-groups';
+import { listTenantUsers } from './admin/list-tenant-users';
+import { listTenants } from './admin/list-tenants';
 import { rotateScimToken } from './admin/rotate-scim-token';
+import { dashboardRouter } from './dashboard/serve-dashboard';
 import { errorHandler } from './http/error-handler';
+import { loggableUrl } from './http/log-url';
 import { createApiMetrics, routeOf } from './observability/metrics';
 import { scimRateLimit } from './observability/rate-limit';
 import { readiness } from './observability/readiness';
@@ -130,6 +136,10 @@ function adminRouter(context: AppContext): express.Router {
   router.get('/tenants/:tenantId/audit-events/export', exportAuditEvents(context));
   router.post('/tenants/:tenantId/scim/group-role-mapping\\:preview', previewGroupRoleMapping(context));
   router.get('/tenants/:tenantId/users/:userId', getTenantUser(context));
+  router.get('/tenants', listTenants(context));
+  router.get('/tenants/:tenantId', getTenantOverview(context));
+  router.get('/tenants/:tenantId/users', listTenantUsers(context));
+  router.get('/tenants/:tenantId/groups', listTenantGroups(context));
 
   return router;
 }
@@ -160,9 +170,9 @@ export function createApp(context: AppContext): express.Express {
 
         return id;
       },
-      // Ids and outcomes only: SCIM bodies hold personal data and headers hold tokens.
+      // Ids and outcomes only: SCIM bodies and query strings hold personal data, headers tokens.
       serializers: {
-        req: (request) => ({ id: request.id, method: request.method, url: request.url }),
+        req: (request) => ({ id: request.id, method: request.method, url: loggableUrl(request.url) }),
         res: (response) => ({ statusCode: response.statusCode }),
       },
       customLogLevel: (_request, response, error) =>
@@ -195,6 +205,7 @@ export function createApp(context: AppContext): express.Express {
   });
   app.use('/scim/v2', scimRouter(context));
   app.use('/admin/v1', adminRouter(context));
+  app.use('/dashboard', dashboardRouter());
   app.use('/auth/v1', platformRouter(context));
   app.use((request) => {
     throw notFound(`Nothing at ${request.method} ${request.path}.`);
