@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { newId } from '../ids';
 import type { AuditEventsTable, Database } from '../db/schema';
 
@@ -22,6 +22,23 @@ export interface AuditEventInput {
   idempotencyKey?: string;
 }
 
+/** The stored row of one audit event, for callers that fold its insert into a larger statement. */
+export function auditEventRow(actor: Actor, event: AuditEventInput): Insertable<AuditEventsTable> {
+  return {
+    id: newId('evt'),
+    tenant_id: event.tenantId,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    action: event.action,
+    target_type: event.targetType ?? null,
+    target_id: event.targetId ?? null,
+    request_id: actor.requestId,
+    user_agent: actor.userAgent,
+    details: JSON.stringify(event.details ?? {}),
+    idempotency_key: event.idempotencyKey ?? null,
+  };
+}
+
 /**
  * Appends one audit event. Call it inside the transaction of the change it
  * records, so the change and its record commit together or not at all.
@@ -33,19 +50,7 @@ export async function recordAuditEvent(
 ): Promise<void> {
   await db
     .insertInto('audit_events')
-    .values({
-      id: newId('evt'),
-      tenant_id: event.tenantId,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      action: event.action,
-      target_type: event.targetType ?? null,
-      target_id: event.targetId ?? null,
-      request_id: actor.requestId,
-      user_agent: actor.userAgent,
-      details: JSON.stringify(event.details ?? {}),
-      idempotency_key: event.idempotencyKey ?? null,
-    })
+    .values(auditEventRow(actor, event))
     .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
     .execute();
 }

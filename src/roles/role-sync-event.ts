@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import type { Database, SyncEventRow } from '../db/schema';
 import { createSyncEvent } from '../sync/sync-event';
 
@@ -28,6 +28,18 @@ export async function lockedMapping(trx: Kysely<Database>, tenantId: string) {
     .executeTakeFirst();
 
   return row ?? { group_role_mapping: [], default_role: null };
+}
+
+/**
+ * The tenant's default role as a subquery for a write that assigns it, under
+ * the same share lock as lockedMapping.
+ */
+export function defaultRoleUnderShareLock(db: QueryCreator<Database>, tenantId: string) {
+  return db
+    .selectFrom('scim_connections')
+    .select('default_role')
+    .where('tenant_id', '=', tenantId)
+    .forShare();
 }
 
 export async function isMappedGroup(

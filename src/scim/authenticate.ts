@@ -11,8 +11,12 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** last_used_at is written at most this often per token, not on every request. */
-const LAST_USED_RESOLUTION = '1 minute';
+/**
+ * last_used_at is written at most this often per token, not on every request:
+ * an IdP pushing hundreds of writes a second would otherwise queue them all
+ * behind one row lock.
+ */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * RFC 7644 §2: the tenant's SCIM bearer token selects the tenant. Missing,
@@ -39,17 +43,21 @@ export function authenticateScim(db: Db): RequestHandler {
       throw unauthorized('The bearer token is not valid for any tenant with SCIM enabled.');
     }
 
-    await db
-      .updateTable('scim_tokens')
-      .set({ last_used_at: sql`now()` })
-      .where('id', '=', token.id)
-      .where((eb) =>
-        eb.or([
-          eb('last_used_at', 'is', null),
-          eb('last_used_at', '<', sql<Date>`now() - ${LAST_USED_RESOLUTION}::interval`),
-        ]),
-      )
-      .execute();
+    const lastUsed = token.last_used_at?.getTime() ?? 0;
+    if (Date.now() - lastUsed >= LAST_USED_RESOLUTION_MS) {
+      // Guarded again in SQL so that concurrent requests write it once.
+      await db
+        .updateTable('scim_tokens')
+        .set({ last_used_at: sql`now()` })
+        .where('id', '=', token.id)
+        .where((eb) =>
+          eb.or([
+            eb('last_used_at', 'is', null),
+            eb('last_used_at', '<', sql<Date>`now() - make_interval(secs => ${LAST_USED_RESOLUTION_MS / 1000})`),
+          ]),
+        )
+        .execute();
+    }
 
     request.tenantId = token.tenant_id;
     request.log = request.log?.child({ tenantId: token.tenant_id });

@@ -52,6 +52,32 @@ describe('writes', () => {
     expect(await tenantSnapshot(stack.database.db, scim.tenantId)).toEqual(before);
   });
 
+  it('lets one of several concurrent POSTs of one userName win and answers the others 409 uniqueness', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+
+    const answers = await Promise.all(
+      ['race@example.com', 'RACE@example.com', 'race@EXAMPLE.com', 'Race@Example.Com', 'race@example.com'].map(
+        (userName, index) => scim.post('/Users', userBody(userName, { externalId: `race-${index}` })),
+      ),
+    );
+
+    const created = answers.filter((answer) => answer.status === 201);
+    expect(created).toHaveLength(1);
+    for (const refused of answers.filter((answer) => answer.status !== 201)) {
+      expectScimError(refused, 409, 'uniqueness');
+      expect(refused.body.detail).toMatch(/userName "race@example\.com" already exists/i);
+    }
+    const found = await scim.list('Users', { filter: 'userName eq "race@example.com"' });
+    expect(found.body).toMatchObject({ totalResults: 1, Resources: [{ id: created[0]!.body.id }] });
+    const audited = await stack.database.db
+      .selectFrom('audit_events')
+      .select('target_id')
+      .where('tenant_id', '=', scim.tenantId)
+      .where('action', '=', 'scim.user.created')
+      .execute();
+    expect(audited).toEqual([{ target_id: created[0]!.body.id }]);
+  });
+
   it('answers 404 to every operation on a deleted user or group and leaves it out of queries', async () => {
     const scim = await ScimClient.forNewTenant(stack);
     const uid = await scim.createUser('gone@example.com');

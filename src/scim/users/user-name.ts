@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { uniqueness } from '../errors';
 
+/** The unique index that holds userName unique per tenant among users not deleted. */
+export const USER_NAME_INDEX = 'users_tenant_user_name';
+
 /** userName is unique per tenant, case-insensitively (RFC 7643 §4.1, uniqueness "server"). */
 export async function assertUserNameFree(
   db: Kysely<Database>,
