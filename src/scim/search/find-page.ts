@@ -84,19 +84,16 @@ export async function findPage(
     checkKey(cursor.key, order.sortKey);
   }
 
+  const query: PageQuery = { db, sources, matches, order, count: parameters.count };
+  if (parameters.cursor === undefined) return indexPage(query, parameters.startIndex);
+
   // TODO(search): RFC 9865 lets cursor pages leave totalResults out; counting on every page
   // scans all matches, which a large tenant paging by cursor pays for each page.
   const { rows: counted } = await sql<{ total: number }>`
     select count(*)::int as total from ${matches}`.execute(db);
   const total = counted[0]?.total ?? 0;
-  if (parameters.count === 0) {
-    return { total, entries: [], cursors: parameters.cursor === undefined ? undefined : {} };
-  }
+  if (parameters.count === 0) return { total, entries: [], cursors: {} };
 
-  const query: PageQuery = { db, sources, matches, order, count: parameters.count };
-  if (parameters.cursor === undefined) {
-    return { total, entries: await indexPage(query, parameters.startIndex), cursors: undefined };
-  }
   const { entries, cursors } = await cursorPage(query, cursor, (direction, at) =>
     encodeCursor({
       direction,
@@ -121,14 +118,27 @@ interface PageQuery {
 
 type IssueCursor = (direction: CursorPayload['direction'], at: Position) => string;
 
-/** RFC 7644 §3.4.2.4: the page `startIndex` (1-based) starts. */
-async function indexPage(query: PageQuery, startIndex: number): Promise<PageEntry[]> {
-  const { rows } = await sql<Position & { scim_type: string }>`
-    select scim_type, scim_id as id from ${query.matches}
-    order by ${orderBy(query.order, false)}
-    offset ${startIndex - 1} limit ${query.count}`.execute(query.db);
+/**
+ * RFC 7644 §3.4.2.4: how many match, and the page `startIndex` (1-based)
+ * starts, in one round trip: a lookup by userName is the query IdPs send most.
+ * The count and the page stay separate subqueries, so that each keeps the plan
+ * it would have alone (a page of an unfiltered list reads the id index, not a
+ * sort of every row); the outer join keeps the count when the page is empty.
+ */
+async function indexPage(query: PageQuery, startIndex: number): Promise<FoundPage> {
+  const { rows } = await sql<{ total: number; scim_type: string | null; id: string | null }>`
+    select counted.total, page.scim_type, page.id
+    from (select count(*)::int as total from ${query.matches}) as counted
+    left join lateral (
+      select scim_type, scim_id as id from ${query.matches}
+      order by ${orderBy(query.order, false)}
+      offset ${startIndex - 1} limit ${query.count}
+    ) as page on true`.execute(query.db);
+  const entries = rows.flatMap((row) =>
+    row.scim_type === null || row.id === null ? [] : [entryOf(query.sources, row.scim_type, row.id)],
+  );
 
-  return rows.map((row) => entryOf(query.sources, row.scim_type, row.id));
+  return { total: rows[0]?.total ?? 0, entries, cursors: undefined };
 }
 
 /**

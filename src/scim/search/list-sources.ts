@@ -10,6 +10,7 @@ import { project, wantsAttribute } from '../projection';
 import type { ScimObject } from '../resource/normalize';
 import type { ResourceType } from '../schemas/resource-types';
 import { groupResourceType, userResourceType } from '../schemas/resource-types';
+import { loadUsersOf } from '../users/load-user';
 import { representUsers } from '../users/user-response';
 
 /** A resource type as lists see it: where its rows are, which SCIM sees, how to show them. */
@@ -36,15 +37,8 @@ export const userListSource: ListSource = {
   target: userFilterTarget('users'),
   visible: (tenantId) => sql<SqlBool>`(users.tenant_id = ${tenantId} and users.deleted_at is null)`,
   async represent(db, tenantId, ids, projection, baseUrl) {
-    if (ids.length === 0) return new Map();
-    const rows = await db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', 'in', ids)
-      .where('deleted_at', 'is', null)
-      .execute();
-    const users = await representUsers(db, rows, projection, baseUrl);
+    const { rows, groups } = await loadUsersOf(db, tenantId, ids, wantsAttribute(projection, 'groups'));
+    const users = await representUsers(db, rows, projection, baseUrl, groups);
 
     return new Map(rows.map((row, index) => [row.id, users[index] as ScimObject]));
   },
