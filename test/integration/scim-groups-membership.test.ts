@@ -177,6 +177,23 @@ describe('group membership', () => {
     expect(await listedMemberIds(scim, gid)).toEqual(sorted([u2, u3]));
     expect(await storedMemberIds(stack.database.db, gid)).toEqual(sorted([u2, u3]));
 
+    // Okta renames a pushed group with a path-less replace that repeats the group's id.
+    const renamed = await scim.patch(`/Groups/${gid}`, [
+      { op: 'replace', value: { id: gid, displayName: 'Okta Push Finance EMEA' } },
+    ]);
+    expect(renamed.status).toBe(204);
+    expect(await storedGroup(stack.database.db, gid)).toMatchObject({
+      display_name: 'Okta Push Finance EMEA',
+    });
+    expect(await storedMemberIds(stack.database.db, gid)).toEqual(sorted([u2, u3]));
+    const beforeForeignId = await storedGroup(stack.database.db, gid);
+    const foreignId = await scim.patch(`/Groups/${gid}`, [
+      { op: 'replace', value: { id: u2, displayName: 'Okta Push Finance APAC' } },
+    ]);
+    expectScimError(foreignId, 400, 'mutability');
+    expect(foreignId.body.detail).toMatch(/"id" is read-only/);
+    expect(await storedGroup(stack.database.db, gid)).toEqual(beforeForeignId);
+
     const deleted = await scim.delete(`/Groups/${gid}`);
     expect(deleted.status).toBe(204);
     expectScimError(await scim.get(`/Groups/${gid}`), 404);
@@ -184,6 +201,7 @@ describe('group membership', () => {
     expect(await storedMemberIds(stack.database.db, gid)).toEqual([]);
     expect(await auditActions(stack.database.db, gid)).toEqual([
       'scim.group.created',
+      'scim.group.updated',
       'scim.group.updated',
       'scim.group.updated',
       'scim.group.deleted',

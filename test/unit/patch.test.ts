@@ -26,12 +26,15 @@ function patchOf(...operations: unknown[]): Json {
   return { schemas: [PATCH_OP_SCHEMA], Operations: operations };
 }
 
+const USER_ID = 'usr_patched';
+const GROUP_ID = 'grp_patched';
+
 function patchUser(body: unknown, current: Json = storedUser()) {
-  return applyPatch(userResourceType, current, body);
+  return applyPatch(userResourceType, USER_ID, current, body);
 }
 
 function patchGroup(body: unknown, current: Json = storedGroup()) {
-  return applyPatch(groupResourceType, current, body);
+  return applyPatch(groupResourceType, GROUP_ID, current, body);
 }
 
 const enterprise = (resource: Json) => resource[ENTERPRISE_USER_SCHEMA] as Json | undefined;
@@ -393,6 +396,38 @@ describe('applyPatch on a User', () => {
     );
   });
 
+  it('applies a path-less replace that repeats the resource id (Okta group rename)', () => {
+    const { resource, changed } = patchGroup(
+      patchOf({ op: 'replace', value: { id: GROUP_ID, displayName: 'Survey Team (renamed)' } }),
+    );
+
+    expect(changed).toBe(true);
+    expect(resource).toEqual({ ...storedGroup(), displayName: 'Survey Team (renamed)' });
+  });
+
+  it.each([
+    ['replace', 'id'],
+    ['add', 'ID'],
+  ])('treats %s of path %s with the resource id as no change', (op, path) => {
+    const { resource, changed } = patchUser(patchOf({ op, path, value: USER_ID }));
+
+    expect(changed).toBe(false);
+    expect(resource).toEqual(storedUser());
+  });
+
+  it('refuses another resource\'s id even beside a rename', () => {
+    expectRefusal(
+      () => patchGroup(patchOf({ op: 'replace', value: { id: USER_ID, displayName: 'Renamed' } })),
+      'mutability',
+      /"id" is read-only/,
+    );
+    expectRefusal(
+      () => patchGroup(patchOf({ op: 'remove', path: 'id' })),
+      'mutability',
+      /"id" is read-only/,
+    );
+  });
+
   it('refuses an unknown attribute or sub-attribute, naming the path', () => {
     expectRefusal(
       () => patchUser(patchOf({ op: 'add', path: 'favouriteColour', value: 'teal' })),
@@ -734,7 +769,7 @@ describe('applyPatch properties', () => {
     const resourceType = onGroup ? groupResourceType : userResourceType;
     let succeeded = false;
     try {
-      const { resource } = applyPatch(resourceType, current, body);
+      const { resource } = applyPatch(resourceType, onGroup ? GROUP_ID : USER_ID, current, body);
       expect(normalizeResource(resourceType, resource, 'replace')).toEqual(resource);
       succeeded = true;
     } catch (error) {

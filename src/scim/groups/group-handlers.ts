@@ -194,7 +194,7 @@ export async function patchGroupResource(
   body: unknown,
 ): Promise<GroupRow> {
   return updateGroup(context, scope, groupId, 'patch', (current) =>
-    applyPatch(groupResourceType, toCanonicalGroup(current), body),
+    applyPatch(groupResourceType, current.id, toCanonicalGroup(current), body),
   );
 }
 

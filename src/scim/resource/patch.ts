@@ -31,6 +31,8 @@ export interface PatchResult {
 /** The state one PATCH request builds up while its operations are applied. */
 interface PatchState {
   resourceType: ResourceType;
+  /** The resource's id, which an operation may repeat but not change. */
+  id: string;
   resource: ScimObject;
   memberOperations: MemberOperation[];
   memberIds: number;
@@ -53,17 +55,19 @@ interface PatchState {
  *   e.g. `Operations[2]: "nickName" must be a string, not a number.`:
  *   `invalidSyntax` for a malformed message, `invalidPath` for an unknown
  *   path, `invalidFilter` for a bad value filter, `mutability` for a
- *   read-only attribute (`id`, `meta`, `groups`), `noTarget` for a remove
+ *   read-only attribute (`meta`, `groups`, an `id` other than `id`), `noTarget` for a remove
  *   without path or an unmatched filter, `invalidValue` for a bad value.
  */
 export function applyPatch(
   resourceType: ResourceType,
+  id: string,
   current: ScimObject,
   body: unknown,
 ): PatchResult {
   const operations = readPatchRequest(body);
   const state: PatchState = {
     resourceType,
+    id,
     resource: cloneJson(current),
     memberOperations: [],
     memberIds: 0,
@@ -89,6 +93,7 @@ export function applyPatch(
 function applyOperation(state: PatchState, operation: PatchOperation): void {
   const { op, path, value } = operation;
   if (path !== undefined) {
+    if (repeatsId(state, op, path, value)) return;
     applyToTarget(state, op, resolvePatchTarget(state.resourceType, path), value);
     return;
   }
@@ -101,9 +106,18 @@ function applyOperation(state: PatchState, operation: PatchOperation): void {
     throw invalidValue(`Without a "path", ${op} needs an object "value", not ${found}.`);
   }
   for (const [key, item] of Object.entries(value)) {
-    if (key.toLowerCase() === 'schemas') continue;
+    if (key.toLowerCase() === 'schemas' || repeatsId(state, op, key, item)) continue;
     applyToTarget(state, op, resolvePatchTarget(state.resourceType, key), item);
   }
+}
+
+/**
+ * Okta renames a group with a path-less replace whose value repeats the
+ * group's `id`; setting `id` to what it already is changes nothing, so it is
+ * skipped rather than refused as a read-only write. Any other id still is.
+ */
+function repeatsId(state: PatchState, op: PatchOperation['op'], path: string, value: unknown): boolean {
+  return op !== 'remove' && path.toLowerCase() === 'id' && value === state.id;
 }
 
 function applyToTarget(

@@ -24,7 +24,7 @@ export async function patchUserResource(
   body: unknown,
 ): Promise<UserRow> {
   return updateUser(context, scope, userId, 'patch', async (trx, current) => {
-    const { resource } = applyPatch(userResourceType, toCanonicalUser(current), body);
+    const { resource } = applyPatch(userResourceType, current.id, toCanonicalUser(current), body);
     // RFC 7643 §4.1.1 leaves active's meaning to the service provider: here an account is
     // always either active or not, so it cannot become unassigned (and never silently true).
     if (resource.active === undefined) {
