@@ -177,10 +177,11 @@ export function createApp(context: AppContext): express.Express {
       },
       customLogLevel: (_request, response, error) =>
         error !== undefined || response.statusCode >= 500 ? 'error' : 'info',
-      customProps: (request) => ({
-        tenantId: (request as express.Request).tenantId,
-        route: routeOf(request as express.Request),
-      }),
+      // Asked again when the response finishes; only then are the tenant and route known.
+      customProps: (request, response) =>
+        response.writableEnded
+          ? { tenantId: (request as express.Request).tenantId, route: routeOf(request as express.Request) }
+          : {},
     }),
   );
   app.use(metrics.middleware);

@@ -204,5 +204,10 @@ describe('log lines', () => {
       expect(record.route).toEqual(expect.any(String));
     }
     expect(completed.some((record) => record.tenantId === tenantId)).toBe(true);
+    // The route pattern, named once per line (a key written twice leaves readers to guess).
+    const completedLines = logs.lines.filter((line) => line.includes('"res":{"statusCode"'));
+    expect(completedLines).toHaveLength(completed.length);
+    for (const line of completedLines) expect(line.match(/"route":/g)).toHaveLength(1);
+    expect(completed.map((record) => record.route)).toContain('/scim/v2/Users/:id');
   });
 });
