@@ -108,6 +108,33 @@ async function createJitUser(
 }
 
 /**
+ * Makes first logins of one person wait for each other until commit, so the
+ * later one finds the account the earlier one created. A person is known by
+ * subject or by email and either may differ between two logins (a changed
+ * address, a second IdP app), so a login holds a lock on each and waits for
+ * any login sharing one of them.
+ *
+ * Both locks are taken in one statement, in the order of their lock keys
+ * (the hashes, not the names: two names may share a hash): whatever two
+ * logins share, they take it in the same order, so they cannot deadlock.
+ */
+async function lockLogin(
+  trx: Kysely<Database>,
+  tenantId: string,
+  login: z.infer<typeof body>,
+): Promise<void> {
+  const names = [
+    `sso-login:${tenantId}:subject:${login.subject}`,
+    `sso-login:${tenantId}:email:${login.email.toLowerCase()}`,
+  ];
+  // A sorted subquery is not flattened into its caller, so rows reach the lock in key order.
+  await sql`
+    select pg_advisory_xact_lock(ordered.key)
+    from (select distinct hashtext(name) as key from unnest(${names}::text[]) as name
+          order by key) as ordered`.execute(trx);
+}
+
+/**
  * POST /auth/v1/tenants/{tenantId}/sso-logins: a login an upstream identity
  * component has verified. Opens a session; creates an unknown user just in
  * time (source `jit`); refuses a deprovisioned one with 403.
@@ -120,12 +147,8 @@ export function ssoLogin(context: AppContext): RequestHandler {
 
     const userId = await context.db.transaction().execute(async (trx) => {
       await loadTenant(trx, tenantId);
-      // First logins of one person arrive together (several tabs, a retrying
-      // gateway): one at a time, the second finds the account the first created.
-      // TODO(sso): keyed by email only; two first logins with one subject and
-      // two different emails can still create two accounts.
-      const loginKey = `sso-login:${tenantId}:${login.email.toLowerCase()}`;
-      await sql`select pg_advisory_xact_lock(hashtext(${loginKey}))`.execute(trx);
+      // First logins of one person arrive together (several tabs, a retrying gateway).
+      await lockLogin(trx, tenantId, login);
       const user =
         (await findAccount(trx, tenantId, login.subject, login.email)) ??
         (await createJitUser(trx, tenantId, login, actorOf(request, 'user', null)));

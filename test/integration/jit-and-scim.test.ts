@@ -140,6 +140,47 @@ describe('SSO login next to SCIM provisioning', () => {
     expect(await accountsOf(tenantId)).toHaveLength(1);
   });
 
+  it('creates one account when first logins of one subject arrive at once with different emails', async () => {
+    const { tenantId } = await createScimTenant(stack);
+
+    const logins = await Promise.all(
+      Array.from({ length: 6 }, (_, n) =>
+        ssoLogin(tenantId, 'okta-moved', `nadia.${n}@example.com`),
+      ),
+    );
+
+    expect(logins.map((login) => login.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(new Set(logins.map((login) => login.body.user_id)).size).toBe(1);
+    const accounts = await accountsOf(tenantId);
+    expect(accounts).toEqual([
+      expect.objectContaining({
+        id: logins[0]?.body.user_id,
+        external_id: 'okta-moved',
+        source: 'jit',
+      }),
+    ]);
+  });
+
+  it('links crossing first logins without a deadlock or two accounts of one subject or email', async () => {
+    const { tenantId } = await createScimTenant(stack);
+    const subjects = ['okta-a', 'okta-b', 'okta-c'];
+    const emails = ['ray@example.com', 'sol@example.com', 'tam@example.com'];
+
+    const logins = await Promise.all(
+      subjects.flatMap((subject) => emails.map((email) => ssoLogin(tenantId, subject, email))),
+    );
+
+    expect(logins.map((login) => [login.status, login.body.detail])).toEqual(
+      Array.from({ length: 9 }, () => [201, undefined]),
+    );
+    // Each login linked to an account that holds its subject or its email, so none is held twice.
+    const accounts = await accountsOf(tenantId);
+    expect(new Set(accounts.map((account) => account.external_id)).size).toBe(accounts.length);
+    expect(new Set(accounts.map((account) => account.user_name)).size).toBe(accounts.length);
+    expect(accounts.length).toBeGreaterThanOrEqual(1);
+    expect(accounts.length).toBeLessThanOrEqual(3);
+  });
+
   it('refuses a deactivated user with 403 and creates no account', async () => {
     const scim = await ScimClient.forNewTenant(stack);
     const { tenantId } = scim;
