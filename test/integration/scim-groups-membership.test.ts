@@ -354,6 +354,64 @@ describe('group membership', () => {
     expect(await storedMemberIds(stack.database.db, gid)).toEqual(sorted([...rest, last]));
   });
 
+  it('lists a page of several groups, each with its own members as GET of the group shows them', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    const ana = await scim.createUser('ana.page@example.com');
+    const ben = await scim.createUser('ben.page@example.com');
+    const cleo = await scim.createUser('cleo.page@example.com', { displayName: undefined });
+    const dan = await scim.createUser('dan.page@example.com');
+    const expected = {
+      'Page A': [ben, ana, cleo],
+      'Page B': [cleo],
+      'Page C': [],
+      'Page D': [dan, ana],
+    };
+    // cleo has no displayName, so her member references carry none.
+    const displays = new Map([
+      [ana, 'Test ana.page'],
+      [ben, 'Test ben.page'],
+      [dan, 'Test dan.page'],
+    ]);
+    const groupIds = new Map<string, string>();
+    for (const [name, members] of Object.entries(expected)) {
+      groupIds.set(name, await scim.createGroup(name, members));
+    }
+    // A group of the tenant outside the page, sharing a member, must not leak into it.
+    await scim.createGroup('Other', [ana, ben, cleo, dan]);
+
+    const page = await scim.list('Groups', {
+      filter: 'displayName sw "Page "',
+      sortBy: 'displayName',
+    });
+    expect(page.body).toMatchObject({ totalResults: 4, itemsPerPage: 4 });
+    const listed: Array<{ id: string; displayName: string; members?: unknown[] }> =
+      page.body.Resources;
+    expect(listed.map((group) => group.displayName)).toEqual(Object.keys(expected));
+    const scimBase = `${stack.baseUrl}/scim/v2`;
+    for (const group of listed) {
+      const memberIds = sorted(expected[group.displayName as keyof typeof expected]);
+      expect(group.id).toBe(groupIds.get(group.displayName));
+      expect(group.members ?? []).toEqual(
+        memberIds.map((id) => ({
+          value: id,
+          $ref: `${scimBase}/Users/${id}`,
+          type: 'User',
+          ...(displays.has(id) ? { display: displays.get(id) } : {}),
+        })),
+      );
+      const single = await scim.get(`/Groups/${group.id}`);
+      expect(group.members).toEqual(single.body.members);
+      expect(await storedMemberIds(stack.database.db, group.id)).toEqual(memberIds);
+    }
+
+    const excluded = await scim.list('Groups', {
+      filter: 'displayName sw "Page "',
+      excludedAttributes: 'members',
+    });
+    expect(excluded.body.totalResults).toBe(4);
+    for (const group of excluded.body.Resources) expect(group).not.toHaveProperty('members');
+  });
+
   it('refuses a member id that is no user of the tenant with 400 invalidValue and changes nothing', async () => {
     const scim = await ScimClient.forNewTenant(stack);
     const other = await ScimClient.forNewTenant(stack, 'Other tenant');

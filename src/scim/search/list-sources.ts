@@ -3,7 +3,7 @@ import type { RawBuilder, SqlBool } from 'kysely';
 import type { Db } from '../../db/database';
 import type { FilterTarget } from '../filter/to-sql';
 import { groupFilterTarget, userFilterTarget } from '../filter/to-sql';
-import { loadMembers } from '../groups/group-members';
+import { loadMembersOf } from '../groups/group-members';
 import { toScimGroup } from '../groups/group-representation';
 import type { Projection } from '../projection';
 import { project, wantsAttribute } from '../projection';
@@ -58,13 +58,12 @@ export const groupListSource: ListSource = {
       .where('id', 'in', ids)
       .execute();
     // `excludedAttributes=members` never loads members: a group may have 300,000 of them.
-    const withMembers = wantsAttribute(projection, 'members');
+    const members = wantsAttribute(projection, 'members')
+      ? await loadMembersOf(db, rows.map((row) => row.id))
+      : undefined;
     const groups = new Map<string, ScimObject>();
-    // TODO(search): members are read one group at a time; one query for the page would save
-    // round trips when a page of groups is listed with their members.
     for (const row of rows) {
-      const members = withMembers ? await loadMembers(db, row.id) : undefined;
-      groups.set(row.id, project(toScimGroup(row, members, baseUrl), projection));
+      groups.set(row.id, project(toScimGroup(row, members?.get(row.id), baseUrl), projection));
     }
 
     return groups;
