@@ -23,6 +23,7 @@ import { createApiMetrics, routeOf } from './observability/metrics';
 import { scimRateLimit } from './observability/rate-limit';
 import { readiness } from './observability/readiness';
 import { requestIdOf } from './http/request-context';
+import { SECURITY_HEADERS } from './http/security-headers';
 import { textGuard, verifyUtf8 } from './http/text-guard';
 import { disableScim } from './operations/disable-scim';
 import { exportAuditEvents } from './operations/export-audit-events';
@@ -102,6 +103,9 @@ function scimRouter(context: AppContext): express.Router {
   router.delete('/Groups/:id', deleteGroup(context));
   router.all('/Groups/:id', methodNotAllowed('GET, PUT, PATCH, DELETE'));
 
+  // Both `/scim/v2` and `/scim/v2/` reach '/': the router does not route strictly.
+  router.get('/', searchAllResources(context, 'query'));
+  router.all('/', methodNotAllowed('GET'));
   router.post('/.search', searchAllResources(context, 'body'));
   router.all('/.search', methodNotAllowed('POST'));
   router.post('/Bulk', bulk(context));
@@ -186,11 +190,7 @@ export function createApp(context: AppContext): express.Express {
   );
   app.use(metrics.middleware);
   app.use((_request, response, next) => {
-    response.set({
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-    });
+    response.set(SECURITY_HEADERS);
     next();
   });
   app.use('/scim/v2/Bulk', bulkBodyParser(JSON_TYPES));

@@ -1,18 +1,21 @@
 import type { TestStack } from '../support/stack';
 import { stackForFile } from '../support/stack-for-file';
 import type { HttpResult } from '../support/http';
+import { request } from '../support/http';
 import {
   GROUP_SCHEMA,
   LIST_RESPONSE,
   ScimClient,
   USER_SCHEMA,
   expectScimError,
+  expectScimJson,
 } from '../support/scim-client';
 
 /**
- * POST /.search at the service root (RFC 7644 §3.4.3): one query over Users
- * and Groups, the filter applied to each type, attributes of either, one
- * order and one paging across both; and /Me (RFC 7644 §3.11).
+ * Queries at the service root, POST /.search (RFC 7644 §3.4.3) and GET with
+ * query parameters (§3.4.2.1): one query over Users and Groups, the filter
+ * applied to each type, attributes of either, one order and one paging
+ * across both; and /Me (RFC 7644 §3.11).
  */
 
 const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
@@ -22,6 +25,23 @@ stackForFile((started) => (stack = started), { worker: false });
 
 function search(scim: ScimClient, parameters: Record<string, unknown>): Promise<HttpResult> {
   return scim.post('/.search', { schemas: [SEARCH_REQUEST], ...parameters });
+}
+
+/** GET at the root, `/scim/v2?…` or with `slash` `/scim/v2/?…`; array values comma-joined. */
+function rootGet(
+  scim: ScimClient,
+  parameters: Record<string, unknown>,
+  slash = false,
+): Promise<HttpResult> {
+  const query = Object.entries(parameters)
+    .map(([name, value]) => {
+      const text = Array.isArray(value) ? value.join(',') : String(value);
+
+      return `${name}=${encodeURIComponent(text)}`;
+    })
+    .join('&');
+
+  return scim.get(`${slash ? '/' : ''}${query === '' ? '' : `?${query}`}`);
 }
 
 function idsOf(result: HttpResult): string[] {
@@ -160,6 +180,104 @@ describe('order and paging over Users and Groups', () => {
     const got = await scim.get('/.search');
     expectScimError(got, 405);
     expect(got.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('GET at the root', () => {
+  it('answers exactly as POST /.search does, with and without a trailing slash', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    const { alice, bob, engineering, sales } = await directory(scim);
+
+    const queries: Array<Record<string, unknown>> = [
+      {},
+      { filter: 'displayName sw "eng"', attributes: ['userName', 'members.value'] },
+      { filter: 'not (userName pr)', excludedAttributes: ['meta'] },
+      { sortBy: 'displayName', sortOrder: 'descending', startIndex: 2, count: 2 },
+      { count: 0 },
+    ];
+    for (const parameters of queries) {
+      const posted = await search(scim, parameters);
+      expect([posted.status, posted.body.detail]).toEqual([200, undefined]);
+      for (const slash of [false, true]) {
+        const got = await rootGet(scim, parameters, slash);
+        expectScimJson(got);
+        expect(got.body).toEqual(posted.body);
+      }
+    }
+
+    // Not a vacuous match: the answers hold both types, projected as asked.
+    const all = await rootGet(scim, {});
+    expect(idsOf(all).sort()).toEqual([alice, bob, engineering, sales].sort());
+    const projected = await rootGet(scim, {
+      filter: 'displayName sw "eng"',
+      attributes: ['userName', 'members.value'],
+    });
+    expect(projected.body.Resources).toEqual(
+      expect.arrayContaining([
+        { schemas: [USER_SCHEMA], id: alice, userName: 'alice@example.com' },
+        { schemas: [GROUP_SCHEMA], id: engineering, members: [{ value: alice }] },
+      ]),
+    );
+  });
+
+  it('pages by cursor, a cursor of either form continuing the other', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    const { alice, bob, engineering, sales } = await directory(scim);
+    const byDisplayName = [bob, engineering, alice, sales];
+
+    const paging = { sortBy: 'displayName', count: 2 };
+
+    const first = await rootGet(scim, { ...paging, cursor: '' });
+    expect(idsOf(first)).toEqual(byDisplayName.slice(0, 2));
+    const next = await search(scim, { ...paging, cursor: first.body.nextCursor });
+    expect(idsOf(next)).toEqual(byDisplayName.slice(2));
+    const back = await rootGet(scim, { ...paging, cursor: next.body.previousCursor });
+    expect(idsOf(back)).toEqual(byDisplayName.slice(0, 2));
+  });
+
+  it.each([
+    ['an unknown attribute in the filter', { filter: 'shoeSize eq 42' }, 'invalidFilter'],
+    ['a filter that does not parse', { filter: 'userName eq' }, 'invalidFilter'],
+    ['an unknown attribute to return', { attributes: 'shoeSize' }, 'invalidValue'],
+    ['a count that is not an integer', { count: 'ten' }, 'invalidValue'],
+    ['an unknown sortOrder', { sortOrder: 'sideways' }, 'invalidValue'],
+    ['startIndex and cursor together', { startIndex: 1, cursor: '' }, 'invalidValue'],
+    ['a cursor it did not issue', { cursor: 'bm90LWEtY3Vyc29y' }, 'invalidCursor'],
+  ])('refuses %s as POST /.search does', async (_, parameters, scimType) => {
+    const scim = await ScimClient.forNewTenant(stack);
+
+    const posted = await search(scim, parameters);
+    for (const slash of [false, true]) {
+      const got = await rootGet(scim, parameters, slash);
+      expectScimError(got, 400, scimType);
+      expect(got.body).toEqual(posted.body);
+    }
+  });
+
+  it('refuses a filter given twice, as lists of one type do', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+
+    expectScimError(await scim.get('?filter=id%20pr&filter=id%20pr'), 400, 'invalidValue');
+  });
+
+  it('asks for the tenant token and answers other methods with 405', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    await directory(scim);
+
+    const anonymous = await request(stack, 'GET', '/scim/v2?filter=id%20pr');
+    expectScimError(anonymous, 401);
+    const other = await ScimClient.forNewTenant(stack, 'Other');
+    const elsewhere = await rootGet(other, {});
+    expect(elsewhere.body).toMatchObject({ totalResults: 0, Resources: [] });
+
+    for (const result of [
+      await scim.post('', { schemas: [SEARCH_REQUEST] }),
+      await scim.put('/', { schemas: [SEARCH_REQUEST] }),
+      await scim.delete(''),
+    ]) {
+      expectScimError(result, 405);
+      expect(result.headers.get('allow')).toBe('GET');
+    }
   });
 });
 

@@ -342,6 +342,14 @@ function cases(f: Fixture): Record<string, Case[]> {
     'DELETE /scim/v2/Groups/:id': [
       { method: 'DELETE', path: `/scim/v2/Groups/${b.groupId}`, expect: { status: 404 } },
     ],
+    'GET /scim/v2/': [
+      {
+        method: 'GET',
+        path: `/scim/v2?filter=${filter(`id eq "${b.userId}" or id eq "${b.groupId}"`)}`,
+        expect: noLeak(200),
+      },
+      { method: 'GET', path: '/scim/v2/?count=200', expect: noLeak(200) },
+    ],
     'POST /scim/v2/.search': [
       {
         method: 'POST',
