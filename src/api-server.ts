@@ -5,6 +5,9 @@ import type { AppContext } from './app-context';
 import { createApp } from './app';
 import type { Config } from './config';
 import { createDb } from './db/database';
+import { answerClientError } from './http/client-error';
+import { startAutomaticReplay } from './sync/automatic-replay';
+import { automaticReplayPolicy } from './sync/automatic-replay-policy';
 import { startDispatcher } from './sync/dispatcher';
 import { createTemporalClient } from './temporal-client';
 
@@ -16,7 +19,8 @@ export interface ApiServer {
 }
 
 /**
- * Starts the api: HTTP surface plus the outbox dispatcher. Used by the
+ * Starts the api: HTTP surface plus the outbox dispatcher and automatic
+ * replay (`dispatcher: false` runs neither). Used by the
  * process entry point and by tests, which run it in-process on a free port.
  */
 export async function startApiServer(
@@ -37,6 +41,7 @@ export async function startApiServer(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       inFlight: new Set(),
       stepMaxAttempts: config.SYNC_STEP_MAX_ATTEMPTS,
+      automaticReplay: automaticReplayPolicy(config),
     },
   };
 
@@ -49,8 +54,17 @@ export async function startApiServer(
           { dispatchAfterMs: config.DISPATCH_AFTER_MS, intervalMs: config.DISPATCH_INTERVAL_MS },
           logger.child({ component: 'dispatcher' }),
         );
+  const automaticReplay =
+    options.dispatcher === false
+      ? undefined
+      : startAutomaticReplay(
+          context,
+          { intervalMs: config.DISPATCH_INTERVAL_MS },
+          logger.child({ component: 'automatic-replay' }),
+        );
 
   const server = createApp(context).listen(config.PORT, '0.0.0.0');
+  server.on('clientError', answerClientError(logger));
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -66,6 +80,7 @@ export async function startApiServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await dispatcher?.stop();
+      await automaticReplay?.stop();
       await Promise.allSettled([...context.workflows.inFlight]);
       await temporal.close();
       await db.destroy();

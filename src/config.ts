@@ -34,6 +34,16 @@ const schema = z.object({
   SCIM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60_000),
   /** Attempts per sync workflow step before its run fails; 40 ≈ 17 minutes of retrying. */
   SYNC_STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(40),
+  /**
+   * Automatic replays of a sync event whose run failed on a transient fault,
+   * before it is left to a person; 0 leaves every failure to a person. With the
+   * delays below, 10 keep replaying through about six hours of outage.
+   */
+  SYNC_AUTO_REPLAY_MAX: z.coerce.number().int().min(0).max(100).default(10),
+  /** Delay from a transient failure to the first automatic replay; it doubles for each one after. */
+  SYNC_AUTO_REPLAY_FIRST_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  /** The longest delay between automatic replays of one event: 30 minutes. */
+  SYNC_AUTO_REPLAY_MAX_DELAY_MS: z.coerce.number().int().min(0).default(1_800_000),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   /** Where the worker serves the Temporal SDK's Prometheus metrics; empty turns them off. */
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),

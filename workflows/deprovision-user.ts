@@ -1,12 +1,14 @@
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { failureMessage } from './failure-message';
+import { failureMessage, faultOf } from './failure-message';
 import { RECORD_FAILURE_RETRY, stepRetry } from './retry-policies';
 
 export interface DeprovisionUserInput {
   /** Attempts per step before the run fails (see retry-policies.ts); the api sets it. */
   stepMaxAttempts?: number;
+  /** When the api replays the event after a transient failure of this run; absent: a person does. */
+  automaticReplayAfterMs?: number;
   tenantId: string;
   userId: string;
   syncEventId: string;
@@ -33,9 +35,10 @@ function step(summary: string, retry: RetryPolicy) {
 export async function deprovisionUser(input: DeprovisionUserInput): Promise<DeprovisionSummary> {
   const { syncEventId } = input;
   const retry = stepRetry(input.stepMaxAttempts);
-  await step('mark sync event running', retry).markSyncEventRunning({ syncEventId });
 
+  // Inside the try: a database down from the first step on must still leave the event `failed`.
   try {
+    await step('mark sync event running', retry).markSyncEventRunning({ syncEventId });
     const account = await step('mark account inactive', retry).markAccountInactive(input);
     const sessions = await step('revoke sessions', retry).revokeSessions(input);
     const agentTokens = await step('revoke agent tokens', retry).revokeAgentTokens(input);
@@ -52,7 +55,12 @@ export async function deprovisionUser(input: DeprovisionUserInput): Promise<Depr
     const message = failureMessage(error, retry.maximumAttempts ?? 0);
     log.warn('deprovisioning failed', { syncEventId, message });
     const recordFailure = step('record failure', RECORD_FAILURE_RETRY);
-    await recordFailure.failSyncEvent({ syncEventId, error: message });
+    await recordFailure.failSyncEvent({
+      syncEventId,
+      error: message,
+      fault: faultOf(error),
+      automaticReplayAfterMs: input.automaticReplayAfterMs,
+    });
 
     throw error;
   }

@@ -1,4 +1,9 @@
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  isCancellation,
+} from '@temporalio/workflow';
 
 /** What the activity's retry state says about why it stopped. */
 function outcome(failure: ActivityFailure, maximumAttempts: number): string {
@@ -32,4 +37,20 @@ export function failureMessage(error: unknown, maximumAttempts: number): string 
   }
 
   return causeOf(error);
+}
+
+/**
+ * Whether a later replay can succeed where this run failed. `permanent` when
+ * an activity said no retry can fix it (a non-retryable failure with a stable
+ * type, activities/errors.ts) or someone cancelled the run on purpose;
+ * `transient` for the rest: a lost connection, a database or store that did
+ * not answer, a timeout, whose retries ran out before the cause went away.
+ */
+export function faultOf(error: unknown): 'transient' | 'permanent' {
+  if (isCancellation(error)) return 'permanent';
+  if (error instanceof ActivityFailure) {
+    return error.retryState === 'NON_RETRYABLE_FAILURE' ? 'permanent' : faultOf(error.cause);
+  }
+
+  return error instanceof ApplicationFailure && error.nonRetryable ? 'permanent' : 'transient';
 }

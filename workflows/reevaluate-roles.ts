@@ -1,12 +1,14 @@
 import { ContinueAsNew, continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { failureMessage } from './failure-message';
+import { failureMessage, faultOf } from './failure-message';
 import { RECORD_FAILURE_RETRY, stepRetry } from './retry-policies';
 
 export interface ReevaluateRolesInput {
   /** Attempts per step before the run fails (see retry-policies.ts); the api sets it. */
   stepMaxAttempts?: number;
+  /** When the api replays the event after a transient failure of this run; absent: a person does. */
+  automaticReplayAfterMs?: number;
   tenantId: string;
   syncEventId: string;
   reason: string;
@@ -34,10 +36,11 @@ function step(summary: string, retry: RetryPolicy) {
 export async function reevaluateRoles(input: ReevaluateRolesInput): Promise<{ changed: number }> {
   const { tenantId, syncEventId, reason } = input;
   const retry = stepRetry(input.stepMaxAttempts);
-  if (input.afterUserId === undefined) await step('mark sync event running', retry).markSyncEventRunning({ syncEventId });
 
   let changed = input.changedSoFar ?? 0;
   try {
+    // A continued run was marked by the first; a failure to mark must still leave the event `failed`.
+    if (input.afterUserId === undefined) await step('mark sync event running', retry).markSyncEventRunning({ syncEventId });
     if (input.userIds !== null) {
       const result = await step(`re-evaluate ${input.userIds.length} users`, retry).reevaluateUsers({
         tenantId,
@@ -68,7 +71,12 @@ export async function reevaluateRoles(input: ReevaluateRolesInput): Promise<{ ch
   } catch (error) {
     if (error instanceof ContinueAsNew) throw error;
     const recordFailure = step('record failure', RECORD_FAILURE_RETRY);
-    await recordFailure.failSyncEvent({ syncEventId, error: failureMessage(error, retry.maximumAttempts ?? 0) });
+    await recordFailure.failSyncEvent({
+      syncEventId,
+      error: failureMessage(error, retry.maximumAttempts ?? 0),
+      fault: faultOf(error),
+      automaticReplayAfterMs: input.automaticReplayAfterMs,
+    });
     throw error;
   }
 

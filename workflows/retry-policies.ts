@@ -7,13 +7,14 @@ export const DEFAULT_STEP_ATTEMPTS = 40;
  * Every step of a sync workflow. Transient faults (a database restart, a lost
  * connection) retry with backoff, 200 ms doubling up to 30 s between attempts;
  * a step still failing after `maximumAttempts` fails the workflow, and its
- * sync event shows `failed` with the error, for a support engineer to replay
- * once the cause is fixed. The api passes the budget in the workflow input
- * (SYNC_STEP_MAX_ATTEMPTS) so that it is part of the run's history. Permanent
- * faults are non-retryable failures thrown by the activities and skip the retries.
+ * sync event shows `failed` with the error and the fault `transient`. The api
+ * then replays it by itself, with a growing delay and a bounded number of
+ * times (src/sync/automatic-replay.ts), so an outage longer than this budget
+ * heals once the database answers again. The api passes the budget in the
+ * workflow input (SYNC_STEP_MAX_ATTEMPTS) so that it is part of the run's
+ * history. Permanent faults are non-retryable failures thrown by the
+ * activities: they skip the retries and wait for a support engineer's replay.
  */
-// TODO(sync): replay events that failed on a transient fault automatically once the database
-// answers again; today an outage longer than this budget waits for a support engineer's replay.
 export function stepRetry(maximumAttempts: number = DEFAULT_STEP_ATTEMPTS): RetryPolicy {
   return {
     initialInterval: '200 milliseconds',

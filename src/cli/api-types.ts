@@ -14,8 +14,11 @@ export interface SyncEvent {
   resource_id: string;
   state: string;
   last_error: string | null;
+  last_fault: string | null;
   attempts: number;
   replays: number;
+  automatic_replays: number;
+  next_automatic_replay_at: string | null;
   created_at: string;
   updated_at: string;
   completed_at: string | null;

@@ -3,12 +3,14 @@ import { Migrator } from 'kysely';
 import * as directory from './migrations/0001-directory';
 import * as auditAndOutbox from './migrations/0002-audit-and-outbox';
 import * as expressionStatistics from './migrations/0003-expression-statistics';
+import * as automaticReplay from './migrations/0004-automatic-replay';
 
 /** Migrations are listed here rather than read from disk, so they work from src and dist alike. */
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
   '0002-audit-and-outbox': auditAndOutbox,
   '0003-expression-statistics': expressionStatistics,
+  '0004-automatic-replay': automaticReplay,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -14,6 +14,8 @@ export type Role = 'admin' | 'member' | 'viewer';
 export type UserSource = 'scim' | 'jit';
 export type SyncEventKind = 'deprovision' | 'reevaluate_roles';
 export type SyncEventState = 'pending' | 'running' | 'completed' | 'failed';
+/** Whether a replay may fix a failure: `permanent` means no retry can. */
+export type SyncFault = 'transient' | 'permanent';
 
 export interface TenantsTable {
   id: string;
@@ -121,7 +123,12 @@ export interface SyncEventsTable {
   state: SyncEventState;
   payload: JsonWithDefault<Record<string, unknown>>;
   last_error: string | null;
+  /** The kind of the failure in `last_error`; null for events that failed before it was recorded. */
+  last_fault: SyncFault | null;
   attempts: Generated<number>;
+  automatic_replays: Generated<number>;
+  /** When the api replays the failed event by itself; null when no automatic replay is owed. */
+  next_automatic_replay_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
   dispatched_at: NullableTimestamp;

@@ -1,13 +1,28 @@
 import type { RequestHandler, Request } from 'express';
 import { sql } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../db/database';
+import type { Database } from '../db/schema';
 
 /** The route pattern, never the raw path: ids in label values would explode the series count. */
 export function routeOf(request: Request): string {
   const pattern = request.route?.path;
 
   return typeof pattern === 'string' ? `${request.baseUrl}${pattern}` : 'unmatched';
+}
+
+/** The sync events `filter` keeps, counted by kind and state. */
+function countSyncEvents(
+  db: Db,
+  filter: (eb: ExpressionBuilder<Database, 'sync_events'>) => Expression<SqlBool>,
+) {
+  return db
+    .selectFrom('sync_events')
+    .select(['kind', 'state', (eb) => eb.fn.countAll<string>().as('count')])
+    .where(filter)
+    .groupBy(['kind', 'state'])
+    .execute();
 }
 
 export interface ApiMetrics {
@@ -18,7 +33,10 @@ export interface ApiMetrics {
 /**
  * Prometheus metrics of the api process: requests by route and status, their
  * latency, and the outbox as the database sees it at scrape time (pending and
- * failed sync events, deprovisioning end-to-end latency over the last hour).
+ * failed sync events, what each failed one waits for, the events automatic
+ * replay took up and how they ended, deprovisioning end-to-end latency over
+ * the last hour). Read from the database, they agree whichever api replica
+ * is scraped.
  */
 export function createApiMetrics(db: Db): ApiMetrics {
   const registry = new Registry();
@@ -45,12 +63,41 @@ export function createApiMetrics(db: Db): ApiMetrics {
     registers: [registry],
     async collect() {
       this.reset();
+      const rows = await countSyncEvents(db, (eb) => eb('state', '!=', 'completed'));
+      for (const row of rows) this.set({ kind: row.kind, state: row.state }, Number(row.count));
+    },
+  });
+  new Gauge({
+    name: 'bulwark_sync_events_failed',
+    help: 'Failed sync events by kind and what they wait for: automatic_replay (scheduled) or person.',
+    labelNames: ['kind', 'awaiting'],
+    registers: [registry],
+    async collect() {
+      this.reset();
       const rows = await db
         .selectFrom('sync_events')
-        .select(['kind', 'state', (eb) => eb.fn.countAll<string>().as('count')])
-        .where('state', '!=', 'completed')
-        .groupBy(['kind', 'state'])
+        .select([
+          'kind',
+          sql<boolean>`next_automatic_replay_at is not null`.as('scheduled'),
+          (eb) => eb.fn.countAll<string>().as('count'),
+        ])
+        .where('state', '=', 'failed')
+        .groupBy(['kind', 'scheduled'])
         .execute();
+      for (const row of rows) {
+        const awaiting = row.scheduled ? 'automatic_replay' : 'person';
+        this.set({ kind: row.kind, awaiting }, Number(row.count));
+      }
+    },
+  });
+  new Gauge({
+    name: 'bulwark_sync_events_replayed_automatically',
+    help: 'Sync events replayed automatically, by kind and state now (completed: they recovered).',
+    labelNames: ['kind', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await countSyncEvents(db, (eb) => eb('automatic_replays', '>', 0));
       for (const row of rows) this.set({ kind: row.kind, state: row.state }, Number(row.count));
     },
   });

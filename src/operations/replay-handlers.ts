@@ -71,9 +71,8 @@ export function replayFailedSyncEvents(context: AppContext): RequestHandler {
     // One at a time: each replay checks Temporal and takes the event's row lock.
     const results: ReplayResult[] = [];
     for (const { id } of failed) {
-      results.push(
-        await replaySyncEvent(context, tenantId, id, actor, request.log, { bulk: true }),
-      );
+      const options = { details: { bulk: true } };
+      results.push(await replaySyncEvent(context, tenantId, id, actor, request.log, options));
     }
     const remaining = await matching
       .select(sql<string>`count(*)`.as('count'))

@@ -23,6 +23,13 @@ export interface ReplayResult {
   detail: string;
 }
 
+export interface ReplayOptions {
+  /** Added to the audit event, e.g. that a bulk request asked. */
+  details?: Record<string, unknown>;
+  /** Counts a started run against the event's automatic replays (src/sync/automatic-replay.ts). */
+  automatic?: boolean;
+}
+
 const DETAILS: Record<ReplayOutcome, string> = {
   replayed: 'A new workflow run was started for this sync event.',
   already_completed: 'The sync event already completed; nothing was changed.',
@@ -37,6 +44,8 @@ const DETAILS: Record<ReplayOutcome, string> = {
  * left alone and the result says so. Safe to call any number of times at
  * once: the switch to a new workflow id is a compare-and-set on the row, so
  * at most one caller starts a run. Every call is audited under `actor`.
+ * Throws 503 when Temporal cannot say whether a run is live, 404 when the
+ * tenant has no such event; nothing is changed then.
  */
 export async function replaySyncEvent(
   context: AppContext,
@@ -44,8 +53,9 @@ export async function replaySyncEvent(
   syncEventId: string,
   actor: Actor,
   logger: Logger,
-  details: Record<string, unknown> = {},
+  options: ReplayOptions = {},
 ): Promise<ReplayResult> {
+  const automatic = options.automatic === true;
   const seen = await loadSyncEvent(context.db, tenantId, syncEventId);
   const live =
     seen.state !== 'completed' && (await workflowMayBeLive(context.workflows.client, seen));
@@ -66,6 +76,9 @@ export async function replaySyncEvent(
           state: 'pending',
           dispatched_at: null,
           completed_at: null,
+          // The new run's own failure, if any, says when the next automatic replay is due.
+          next_automatic_replay_at: null,
+          ...(automatic ? { automatic_replays: sql<number>`automatic_replays + 1` } : {}),
           updated_at: sql`now()`,
         })
         .where('id', '=', current.id)
@@ -80,7 +93,10 @@ export async function replaySyncEvent(
       targetType: 'SyncEvent',
       targetId: syncEventId,
       details: {
-        ...details,
+        ...options.details,
+        ...(automatic
+          ? { automatic: true, automatic_replays: decided.event.automatic_replays }
+          : {}),
         outcome: decided.outcome,
         kind: current.kind,
         resource_id: current.resource_id,
@@ -88,6 +104,7 @@ export async function replaySyncEvent(
         previous_workflow_id: current.workflow_id,
         workflow_id: decided.event.workflow_id,
         last_error: current.last_error,
+        last_fault: current.last_fault,
       },
     });
 

@@ -41,8 +41,12 @@ export function syncEventView(config: Config, event: SyncEventRow) {
     resource_id: event.resource_id,
     state: event.state,
     last_error: event.last_error,
+    /** `transient` failures are replayed automatically until `next_automatic_replay_at` is null. */
+    last_fault: event.last_fault,
     attempts: event.attempts,
     replays: replayCount(event),
+    automatic_replays: event.automatic_replays,
+    next_automatic_replay_at: event.next_automatic_replay_at,
     payload: event.payload,
     created_at: event.created_at,
     updated_at: event.updated_at,

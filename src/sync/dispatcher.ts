@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database';
+import type { PeriodicLoop } from './periodic-loop';
+import { startPeriodicLoop } from './periodic-loop';
 import type { WorkflowStarter } from './start-sync-workflow';
 import { startSyncWorkflow } from './start-sync-workflow';
 
@@ -47,27 +49,13 @@ export function startDispatcher(
   starter: WorkflowStarter,
   options: DispatcherOptions,
   logger: Logger,
-): { stop: () => Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  const tick = async (): Promise<void> => {
-    try {
+): PeriodicLoop {
+  return startPeriodicLoop(
+    options.intervalMs,
+    async () => {
       const started = await dispatchPendingSyncEvents(db, starter, options);
       if (started > 0) logger.info({ started }, 'dispatched pending sync events');
-    } catch (error) {
-      logger.warn({ err: error }, 'dispatching pending sync events failed; will retry');
-    }
-    if (!stopped) timer = setTimeout(() => (running = tick()), options.intervalMs);
-  };
-  timer = setTimeout(() => (running = tick()), options.intervalMs);
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    (error) => logger.warn({ err: error }, 'dispatching pending sync events failed; will retry'),
+  );
 }

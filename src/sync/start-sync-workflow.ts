@@ -4,6 +4,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Db } from '../db/database';
 import type { SyncEventRow } from '../db/schema';
+import type { AutomaticReplayPolicy } from './automatic-replay-policy';
+import { automaticReplayDelayMs } from './automatic-replay-policy';
 import { searchAttributeKeys } from './search-attributes';
 
 export interface WorkflowStarter {
@@ -13,6 +15,14 @@ export interface WorkflowStarter {
   inFlight: Set<Promise<unknown>>;
   /** Attempts per workflow step before a run fails (SYNC_STEP_MAX_ATTEMPTS). */
   stepMaxAttempts?: number;
+  /** Without it, a run's transient failure waits for a person like a permanent one. */
+  automaticReplay?: AutomaticReplayPolicy;
+}
+
+/** What a run is told about its limits; part of its history, like its other input. */
+interface RunLimits {
+  stepMaxAttempts: number | undefined;
+  automaticReplayAfterMs: number | undefined;
 }
 
 /** A start that cannot reach Temporal gives up after this; the dispatcher tries again. */
@@ -20,7 +30,7 @@ const START_DEADLINE_MS = 5000;
 
 function workflowCall(
   event: SyncEventRow,
-  stepMaxAttempts: number | undefined,
+  limits: RunLimits,
 ): { type: string; args: unknown[]; summary: string } {
   const payload = event.payload as Record<string, unknown>;
   switch (event.kind) {
@@ -33,7 +43,7 @@ function workflowCall(
             userId: event.resource_id,
             syncEventId: event.id,
             reason: payload.reason === 'deleted' ? 'deleted' : 'deactivated',
-            stepMaxAttempts,
+            ...limits,
           },
         ],
         summary: `Deprovision user ${event.resource_id} (${String(payload.reason ?? 'deactivated')})`,
@@ -41,7 +51,7 @@ function workflowCall(
     case 'reevaluate_roles':
       return {
         type: 'reevaluateRoles',
-        args: [{ tenantId: event.tenant_id, syncEventId: event.id, ...payload, stepMaxAttempts }],
+        args: [{ tenantId: event.tenant_id, syncEventId: event.id, ...payload, ...limits }],
         summary: `Re-evaluate roles after a change to ${event.resource_type} ${event.resource_id}`,
       };
   }
@@ -57,7 +67,11 @@ export async function startSyncWorkflow(
   starter: WorkflowStarter,
   event: SyncEventRow,
 ): Promise<void> {
-  const call = workflowCall(event, starter.stepMaxAttempts);
+  const replayAfterMs = automaticReplayDelayMs(starter.automaticReplay, event.automatic_replays);
+  const call = workflowCall(event, {
+    stepMaxAttempts: starter.stepMaxAttempts,
+    automaticReplayAfterMs: replayAfterMs,
+  });
   const start = starter.client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
     starter.client.workflow.start(call.type, {
       taskQueue: starter.taskQueue,

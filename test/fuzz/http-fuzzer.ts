@@ -100,9 +100,8 @@ export class HttpFuzzer {
         `${input.kind}: a body that is not UTF-8 was answered ${response.status}, not 400`,
       );
     }
-    // Node's HTTP parser refuses an oversized request line itself, before the app sees it.
-    const transportRefusal = response.status === 431 && text === '';
-    if (response.status >= 400 && !transportRefusal) this.expectErrorBody(input, response, text);
+    // Refusals of Node's HTTP parser (an oversized request line: 431) carry the body too.
+    if (response.status >= 400) this.expectErrorBody(input, response, text);
     if (JSON.stringify(prototypeShape()) !== this.prototypeKeys) {
       throw new Error(
         `${input.kind}: the request changed Object.prototype: ${JSON.stringify(prototypeShape())}`,

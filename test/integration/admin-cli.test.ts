@@ -7,6 +7,8 @@ import { runCli } from '../../src/cli/program';
 import type { TestStack } from '../support/stack';
 import { startStack } from '../support/stack';
 import { createScimTenant, eventually, request } from '../support/http';
+import type { CliResult } from '../support/cli';
+import { cliAgainst } from '../support/cli';
 import { ScimClient } from '../support/scim-client';
 import { syncEventInState } from '../support/sync-events';
 
@@ -26,24 +28,8 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process against the stack, as a support engineer would from a shell. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (text: string) => ((stdout += text), true) },
-    stderr: { write: (text: string) => ((stderr += text), true) },
-    env: { BULWARK_URL: stack.baseUrl, ADMIN_API_KEY: stack.adminApiKey, ...env },
-  };
-  const code = await runCli(args, io);
-
-  return { code, stdout, stderr };
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return cliAgainst(stack, args, env);
 }
 
 function inState(userId: string, kind: 'deprovision' | 'reevaluate_roles', state: string) {
@@ -72,10 +58,15 @@ describe('bulwark-admin CLI', () => {
     const listed = await cli(['--tenant', tenantId, 'sync-events', 'list', '--state', 'failed']);
     expect(listed.code).toBe(0);
     const lines = listed.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+KIND\s+STATE\s+RESOURCE\s+CREATED\s+RUNS\s+LAST ERROR$/);
+    expect(lines[0]).toMatch(
+      /^ID\s+KIND\s+STATE\s+RESOURCE\s+CREATED\s+RUNS\s+AUTO REPLAYS\s+LAST ERROR$/,
+    );
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(
-        new RegExp(`^${failed.id}\\s+reevaluate_roles\\s+failed\\s+User ${userId}.*TenantDisabled`),
+        new RegExp(
+          `^${failed.id}\\s+reevaluate_roles\\s+failed\\s+User ${userId}\\s+\\S+` +
+            '\\s+1\\s+0\\s+reevaluateUsers failed permanently: TenantDisabled',
+        ),
       ),
     ]);
 
@@ -98,6 +89,8 @@ describe('bulwark-admin CLI', () => {
       `\nworkflow:    ${failed.workflow_id}\ntemporal ui: http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(failed.workflow_id)}\n`,
     );
     expect(shown.stdout).toMatch(/^state:\s+failed$/m);
+    // Permanent: no automatic replay is owed, a person replays it once the cause is fixed.
+    expect(shown.stdout).toMatch(/^fault:\s+permanent\nruns:\s+1\nauto replay:\s+0\n/m);
     expect(shown.stdout).toMatch(/^failure:\s+TenantDisabled: SCIM is disabled/m);
     expect(shown.stdout).toMatch(
       /re-evaluate 1 users\s+reevaluateUsers\s+failed\s+1\s+TenantDisabled: SCIM is disabled/,

@@ -1,59 +1,19 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import type { TestStack } from '../support/stack';
-import { startStack } from '../support/stack';
-import { createScimTenant, eventually, request } from '../support/http';
+import { createScimTenant, eventually, request, ssoLogin } from '../support/http';
 import { ScimClient } from '../support/scim-client';
-import { syncEventInState, syncEventOf } from '../support/sync-events';
-import { workflowBundle } from '../support/workflow-bundle';
+import { replayAuditsOf, syncEventInState, syncEventOf } from '../support/sync-events';
+import { stackWithFaultsForFile } from '../support/worker-with-faults';
 
 let stack: TestStack;
-/** Flipped by a test to make the session store fail, as if its database were unreachable. */
-let sessionStoreDown = false;
-let worker: { stop: () => Promise<void> } | undefined;
-
-/** The real activities, except that revokeSessions fails while `sessionStoreDown` is set. */
-async function startWorker(): Promise<{ stop: () => Promise<void> }> {
-  const connection = await NativeConnection.connect({ address: stack.config.TEMPORAL_ADDRESS });
-  const real = createActivities({ db: stack.database.db });
-  const running = await Worker.create({
-    connection,
-    taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      ...real,
-      async revokeSessions(input: Parameters<typeof real.revokeSessions>[0]) {
-        if (sessionStoreDown) throw new Error('session store unreachable: connection refused');
-
-        return real.revokeSessions(input);
-      },
-    },
-  });
-  const run = running.run();
-
-  return {
-    async stop() {
-      running.shutdown();
-      await run;
-      await connection.close();
-    },
-  };
-}
-
-beforeAll(async () => {
-  // A short retry budget, so that exhausting it takes seconds, not the default ~17 minutes.
-  stack = await startStack({ worker: false, env: { SYNC_STEP_MAX_ATTEMPTS: '8' } });
-  worker = await startWorker();
-});
-
-afterEach(() => {
-  sessionStoreDown = false;
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await stack.stop();
-});
+/**
+ * A test sets `sessionStoreDown` to make revokeSessions fail, as if its database were
+ * unreachable. A short retry budget, so that exhausting it takes seconds, not the default
+ * ~17 minutes; no automatic replay, since these tests are about a support engineer's replay.
+ */
+const faults = stackWithFaultsForFile(
+  { SYNC_STEP_MAX_ATTEMPTS: '8', SYNC_AUTO_REPLAY_MAX: '0' },
+  (started) => (stack = started),
+);
 
 const admin = () => ({ token: stack.adminApiKey });
 
@@ -67,14 +27,7 @@ function inState(
 }
 
 function replayAudits(syncEventId: string) {
-  return stack.database.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('action', '=', 'sync_event.replay_requested')
-    .where('target_id', '=', syncEventId)
-    .orderBy('occurred_at')
-    .orderBy('id')
-    .execute();
+  return replayAuditsOf(stack.database.db, syncEventId);
 }
 
 /**
@@ -100,18 +53,16 @@ describe('failed sync events and their replay', () => {
     const scim = await ScimClient.forNewTenant(stack);
     const { tenantId } = scim;
     const userId = await scim.createUser('olu.adebayo@example.com');
-    const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
-      ...admin(),
-      body: { subject: 'olu', email: 'olu.adebayo@example.com' },
-    });
-    expect(login.status).toBe(201);
+    expect((await ssoLogin(stack, tenantId, 'olu.adebayo@example.com')).status).toBe(201);
 
-    sessionStoreDown = true;
+    faults.sessionStoreDown = true;
     expect((await scim.setActive(userId, false)).status).toBe(200);
     const failed = await inState(userId, 'deprovision', 'failed', 60_000);
     expect(failed.last_error).toMatch(
       /^revokeSessions gave up after 8 attempts: Error: session store unreachable/,
     );
+    // Transient, but SYNC_AUTO_REPLAY_MAX is 0 here: no automatic replay is owed.
+    expect(failed).toMatchObject({ last_fault: 'transient', next_automatic_replay_at: null });
     const sessions = () =>
       stack.database.db
         .selectFrom('sessions')
@@ -140,7 +91,7 @@ describe('failed sync events and their replay', () => {
       last_failure: expect.stringMatching(/session store unreachable/),
     });
 
-    sessionStoreDown = false;
+    faults.sessionStoreDown = false;
     const replay = await request(
       stack,
       'POST',
@@ -206,8 +157,8 @@ describe('failed sync events and their replay', () => {
     const ben = await scim.createUser('ben.okoro@example.com');
 
     // No worker while the IdP deactivates both and an admin switches SCIM off: the workflows wait.
-    await worker?.stop();
-    worker = undefined;
+    await stack.worker?.stop();
+    stack.worker = undefined;
     expect((await scim.setActive(ada, false)).status).toBe(200);
     expect((await scim.setActive(ben, false)).status).toBe(200);
     const disabled = await request(
@@ -217,13 +168,14 @@ describe('failed sync events and their replay', () => {
       admin(),
     );
     expect(disabled.body).toMatchObject({ enabled: false, changed: true, tokens_revoked: 1 });
-    worker = await startWorker();
+    stack.worker = await stack.startWorker();
 
     const adaFailed = await inState(ada, 'reevaluate_roles', 'failed');
     const benFailed = await inState(ben, 'reevaluate_roles', 'failed');
     expect(adaFailed.last_error).toMatch(
       /^reevaluateUsers failed permanently: TenantDisabled: SCIM is disabled/,
     );
+    expect(adaFailed.last_fault).toBe('permanent');
     // Deprovisioning does not wait for SCIM: removing access is always allowed.
     await inState(ada, 'deprovision', 'completed');
     const shown = await shownOnceClosed(tenantId, adaFailed.id);

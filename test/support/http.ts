@@ -39,6 +39,14 @@ export async function createScimTenant(
   return { tenantId: tenant.body.id, scimToken: scim.body.token };
 }
 
+/** A verified SSO login of the tenant's user with this email, which gives them a session. */
+export function ssoLogin(stack: TestStack, tenantId: string, email: string): Promise<HttpResult> {
+  return request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
+    token: stack.adminApiKey,
+    body: { subject: email.split('@')[0], email },
+  });
+}
+
 /** Polls until `check` returns a value (not undefined) or the time is up. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,

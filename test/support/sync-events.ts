@@ -45,3 +45,15 @@ export async function syncEventsSettled(db: Db, tenantId: string, timeoutMs = 60
     return open.length === 0 ? true : undefined;
   }, timeoutMs);
 }
+
+/** The `sync_event.replay_requested` audit events of a sync event, oldest first. */
+export function replayAuditsOf(db: Db, syncEventId: string) {
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('action', '=', 'sync_event.replay_requested')
+    .where('target_id', '=', syncEventId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+}

@@ -130,6 +130,9 @@ export interface SyncEvent {
   state: SyncEventState;
   last_error: string | null;
   attempts: number;
+  // TODO(dashboard): the Activity screen offers Replay on every failed event; it should also show
+  // last_fault, automatic_replays and next_automatic_replay_at, so that an admin sees a transient
+  // failure will be replayed by itself and when.
   replays: number;
   payload: Record<string, unknown>;
   created_at: string;

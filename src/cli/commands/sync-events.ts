@@ -6,6 +6,14 @@ import type { Invocation } from '../invocation';
 import { invocationOf, wholeNumber } from '../invocation';
 import { printFields, printJson, printTable, truncate } from '../output';
 
+/** Automatic replays so far and, while one is owed, when: `1, next 2025-01-30T18:05:00.000Z`. */
+function automaticReplays(event: SyncEvent): string {
+  const count = String(event.automatic_replays);
+  const next = event.next_automatic_replay_at;
+
+  return next === null ? count : `${count}, next ${next}`;
+}
+
 async function printEvents(run: Invocation, page: Page<SyncEvent>, all: boolean): Promise<void> {
   if (run.json) return printJson(run.io, page);
 
@@ -16,6 +24,7 @@ async function printEvents(run: Invocation, page: Page<SyncEvent>, all: boolean)
     ['RESOURCE', (event) => `${event.resource_type} ${event.resource_id}`],
     ['CREATED', (event) => event.created_at],
     ['RUNS', (event) => event.attempts],
+    ['AUTO REPLAYS', automaticReplays],
     ['LAST ERROR', (event) => truncate(event.last_error, 80)],
   ]);
   if (!all && page.next_cursor !== null)
@@ -31,7 +40,9 @@ async function printDetail(run: Invocation, event: SyncEventDetail): Promise<voi
     ['resource', `${event.resource_type} ${event.resource_id}`],
     ['state', event.state],
     ['last error', event.last_error],
+    ['fault', event.last_fault],
     ['runs', event.attempts],
+    ['auto replay', automaticReplays(event)],
     ['created', event.created_at],
     ['completed', event.completed_at],
     ['workflow', event.workflow_id],
