@@ -4,6 +4,7 @@ import * as directory from './migrations/0001-directory';
 import * as auditAndOutbox from './migrations/0002-audit-and-outbox';
 import * as expressionStatistics from './migrations/0003-expression-statistics';
 import * as automaticReplay from './migrations/0004-automatic-replay';
+import * as tokensInvalidBefore from './migrations/0005-tokens-invalid-before';
 
 /** Migrations are listed here rather than read from disk, so they work from src and dist alike. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-audit-and-outbox': auditAndOutbox,
   '0003-expression-statistics': expressionStatistics,
   '0004-automatic-replay': automaticReplay,
+  '0005-tokens-invalid-before': tokensInvalidBefore,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

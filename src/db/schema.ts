@@ -56,6 +56,8 @@ export interface UsersTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   deprovisioned_at: NullableTimestamp;
+  /** Last deactivation: sessions and agent tokens issued before it are dead for good. */
+  tokens_invalid_before: NullableTimestamp;
   /** SCIM DELETE: the account stays (inactive) for audit; SCIM no longer sees it. */
   deleted_at: NullableTimestamp;
 }

@@ -13,7 +13,9 @@ const INACTIVE = { active: false } as const;
  * POST /auth/v1/introspect (RFC 7662 shape) for session and agent tokens. A
  * token is active only while it is unrevoked, unexpired and its user is
  * active and not deleted, so a deprovisioned user's tokens are rejected from
- * the moment the directory write commits, before the workflow revokes them.
+ * the moment the directory write commits, before the workflow revokes them;
+ * and only while it was issued after the user's last deactivation, so a
+ * reactivation brings none of the old tokens back.
  */
 export function introspect(context: AppContext): RequestHandler {
   return async (request, response) => {
@@ -32,6 +34,7 @@ export function introspect(context: AppContext): RequestHandler {
         .where('s.expires_at', '>', sql<Date>`now()`)
         .where('u.active', '=', true)
         .where('u.deleted_at', 'is', null)
+        .where(issuedAfterLastDeactivation('s.created_at'))
         .executeTakeFirst();
     } else if (kind === 'agent') {
       found = await context.db
@@ -42,6 +45,7 @@ export function introspect(context: AppContext): RequestHandler {
         .where('a.revoked_at', 'is', null)
         .where('u.active', '=', true)
         .where('u.deleted_at', 'is', null)
+        .where(issuedAfterLastDeactivation('a.created_at'))
         .executeTakeFirst();
     }
     if (found === undefined) {
@@ -57,4 +61,8 @@ export function introspect(context: AppContext): RequestHandler {
       role: found.role,
     });
   };
+}
+
+function issuedAfterLastDeactivation(issuedAt: 's.created_at' | 'a.created_at') {
+  return sql<boolean>`(u.tokens_invalid_before is null or ${sql.ref(issuedAt)} > u.tokens_invalid_before)`;
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { TestStack } from '../support/stack';
 import { startStack } from '../support/stack';
 import { createScimTenant, eventually, request } from '../support/http';
+import { introspect, provisionedUserWithTokens } from '../support/platform-tokens';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -21,48 +22,6 @@ afterAll(async () => {
   await stack.stop();
 });
 
-/** A SCIM-provisioned user with a live session and agent token. */
-async function provisionedUserWithTokens(tenantId: string, scimToken: string, userName: string) {
-  const created = await request(stack, 'POST', '/scim/v2/Users', {
-    token: scimToken,
-    body: {
-      schemas: [USER_SCHEMA],
-      userName,
-      externalId: `ext-${userName}`,
-      name: { givenName: 'Ines', familyName: 'Moreau' },
-      emails: [{ value: userName, type: 'work', primary: true }],
-      active: true,
-    },
-  });
-  expect(created.status).toBe(201);
-  const userId: string = created.body.id;
-
-  const admin = { token: stack.adminApiKey };
-  const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
-    ...admin,
-    body: { subject: `ext-${userName}`, email: userName },
-  });
-  expect(login.status).toBe(201);
-  expect(login.body.user_id).toBe(userId);
-  const agent = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/users/${userId}/agent-tokens`, {
-    ...admin,
-    body: { name: 'build bot' },
-  });
-  expect(agent.status).toBe(201);
-
-  return { userId, sessionToken: login.body.session_token as string, agentToken: agent.body.token as string };
-}
-
-async function introspect(token: string) {
-  const result = await request(stack, 'POST', '/auth/v1/introspect', {
-    token: stack.adminApiKey,
-    body: { token },
-  });
-  expect(result.status).toBe(200);
-
-  return result.body;
-}
-
 async function completedSyncEvent(userId: string) {
   return eventually(async () => {
     const event = await stack.database.db
@@ -80,21 +39,21 @@ async function completedSyncEvent(userId: string) {
 describe('deprovisioning', () => {
   it('revokes the session and agent token of a user the IdP deletes, through a completed workflow', async () => {
     const { tenantId, scimToken } = await createScimTenant(stack);
-    const user = await provisionedUserWithTokens(tenantId, scimToken, 'ines.moreau@example.com');
-    expect(await introspect(user.sessionToken)).toMatchObject({
+    const user = await provisionedUserWithTokens(stack, tenantId, scimToken, 'ines.moreau@example.com');
+    expect(await introspect(stack, user.sessionToken)).toMatchObject({
       active: true,
       token_type: 'session',
       tenant_id: tenantId,
       user_id: user.userId,
     });
-    expect(await introspect(user.agentToken)).toMatchObject({ active: true, token_type: 'agent_token' });
+    expect(await introspect(stack, user.agentToken)).toMatchObject({ active: true, token_type: 'agent_token' });
 
     const deleted = await request(stack, 'DELETE', `/scim/v2/Users/${user.userId}`, { token: scimToken });
     expect(deleted.status).toBe(204);
 
     // Rejected at once, before the workflow has necessarily run.
-    expect(await introspect(user.sessionToken)).toEqual({ active: false });
-    expect(await introspect(user.agentToken)).toEqual({ active: false });
+    expect(await introspect(stack, user.sessionToken)).toEqual({ active: false });
+    expect(await introspect(stack, user.agentToken)).toEqual({ active: false });
     expect((await request(stack, 'GET', `/scim/v2/Users/${user.userId}`, { token: scimToken })).status).toBe(404);
 
     const event = await completedSyncEvent(user.userId);
@@ -136,7 +95,7 @@ describe('deprovisioning', () => {
 
   it('deprovisions on an Entra-style PATCH of active "False" and restores only the account on reactivation', async () => {
     const { tenantId, scimToken } = await createScimTenant(stack);
-    const user = await provisionedUserWithTokens(tenantId, scimToken, 'noor.haddad@example.com');
+    const user = await provisionedUserWithTokens(stack, tenantId, scimToken, 'noor.haddad@example.com');
 
     const deactivated = await request(stack, 'PATCH', `/scim/v2/Users/${user.userId}`, {
       token: scimToken,
@@ -144,7 +103,7 @@ describe('deprovisioning', () => {
     });
     expect(deactivated.status).toBe(200);
     expect(deactivated.body.active).toBe(false);
-    expect(await introspect(user.sessionToken)).toEqual({ active: false });
+    expect(await introspect(stack, user.sessionToken)).toEqual({ active: false });
     await completedSyncEvent(user.userId);
 
     const reactivated = await request(stack, 'PATCH', `/scim/v2/Users/${user.userId}`, {
@@ -154,19 +113,19 @@ describe('deprovisioning', () => {
     expect(reactivated.status).toBe(200);
     expect(reactivated.body.active).toBe(true);
     // The account is back; the tokens revoked while it was inactive stay revoked.
-    expect(await introspect(user.sessionToken)).toEqual({ active: false });
-    expect(await introspect(user.agentToken)).toEqual({ active: false });
+    expect(await introspect(stack, user.sessionToken)).toEqual({ active: false });
+    expect(await introspect(stack, user.agentToken)).toEqual({ active: false });
     const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
       token: stack.adminApiKey,
       body: { subject: 'ext-noor.haddad@example.com', email: 'noor.haddad@example.com' },
     });
     expect(login.status).toBe(201);
-    expect(await introspect(login.body.session_token)).toMatchObject({ active: true });
+    expect(await introspect(stack, login.body.session_token)).toMatchObject({ active: true });
   });
 
   it('records each deprovisioning step once even when the workflow is started twice', async () => {
     const { tenantId, scimToken } = await createScimTenant(stack);
-    const user = await provisionedUserWithTokens(tenantId, scimToken, 'lea.brandt@example.com');
+    const user = await provisionedUserWithTokens(stack, tenantId, scimToken, 'lea.brandt@example.com');
     await request(stack, 'DELETE', `/scim/v2/Users/${user.userId}`, { token: scimToken });
     const event = await completedSyncEvent(user.userId);
 

@@ -49,8 +49,10 @@ export async function saveUser(
       resource: JSON.stringify(stored.resource),
       version: sql`version + 1`,
       updated_at: sql`now()`,
-      // Reactivation restores the account, not the tokens revoked while it was inactive.
+      // Reactivation restores the account, not the tokens issued before the deactivation,
+      // whether or not the deprovisioning workflow has revoked them yet.
       ...(reactivated ? { deprovisioned_at: null } : {}),
+      ...(deactivated ? { tokens_invalid_before: sql`now()` } : {}),
       source: 'scim',
     })
     .where('id', '=', current.id)

@@ -1,0 +1,59 @@
+import { request } from '../support/http';
+import type { TestStack } from '../support/stack';
+import { stackForFile } from '../support/stack-for-file';
+import { introspect, provisionedUserWithTokens } from '../support/platform-tokens';
+import { ScimClient, storedUser } from '../support/scim-client';
+
+/**
+ * Deactivation cuts access at its commit; the deprovisioning workflow then
+ * revokes each token. Without a worker that workflow never runs here, so
+ * these tests see what holds before it does (a worker backlog, Temporal down).
+ */
+
+let stack: TestStack;
+stackForFile((started) => (stack = started), { worker: false, terminateSyncWorkflows: true });
+
+describe('reactivation before the deprovisioning workflow has run', () => {
+  it('keeps the tokens issued before the deactivation rejected, and honours new ones', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    const user = await provisionedUserWithTokens(stack, scim.tenantId, scim.token, 'reactivated@example.com');
+
+    expect((await scim.setActive(user.userId, false)).status).toBe(200);
+    expect(await introspect(stack, user.sessionToken)).toEqual({ active: false });
+    expect(await introspect(stack, user.agentToken)).toEqual({ active: false });
+
+    expect((await scim.setActive(user.userId, true)).status).toBe(200);
+    expect(await storedUser(stack.database.db, user.userId)).toMatchObject({ active: true });
+    // Nothing revoked them one by one yet: the deactivation itself must keep them dead.
+    const tokens = await stack.database.db
+      .selectFrom('sessions')
+      .select('revoked_at')
+      .where('user_id', '=', user.userId)
+      .execute();
+    expect(tokens).toEqual([{ revoked_at: null }]);
+    expect(await introspect(stack, user.sessionToken)).toEqual({ active: false });
+    expect(await introspect(stack, user.agentToken)).toEqual({ active: false });
+
+    // The account itself is back: a new sign-in and a new agent token work.
+    const again = await provisionedUserWithTokensAgain(scim.tenantId, user.userId);
+    expect(await introspect(stack, again.sessionToken)).toMatchObject({ active: true, user_id: user.userId });
+    expect(await introspect(stack, again.agentToken)).toMatchObject({ active: true, user_id: user.userId });
+  });
+});
+
+async function provisionedUserWithTokensAgain(tenantId: string, userId: string) {
+  const admin = { token: stack.adminApiKey };
+  const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
+    ...admin,
+    body: { subject: 'ext-reactivated@example.com', email: 'reactivated@example.com' },
+  });
+  expect(login.status).toBe(201);
+  expect(login.body.user_id).toBe(userId);
+  const agent = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/users/${userId}/agent-tokens`, {
+    ...admin,
+    body: { name: 'build bot' },
+  });
+  expect(agent.status).toBe(201);
+
+  return { sessionToken: login.body.session_token as string, agentToken: agent.body.token as string };
+}
