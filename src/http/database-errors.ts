@@ -19,6 +19,10 @@ export function translateDatabaseError(error: unknown): ScimError | undefined {
   if (code === '22021' || code === '22P05') {
     return new ScimError(400, 'invalidValue', 'A value contains characters that cannot be stored.');
   }
+  // A value too large for an index entry that the request checks did not foresee.
+  if (code === '54000') {
+    return new ScimError(400, 'invalidValue', 'A value is too long to be stored; shorten it.');
+  }
   // Two writers raced past the application's own uniqueness check.
   if (code === '23505') {
     return new ScimError(409, 'uniqueness', 'Another resource already holds this unique value.');

@@ -89,3 +89,44 @@ describe('hostile text in requests', () => {
     },
   );
 });
+
+describe('values too long to look resources up by', () => {
+  const scim = (method: string, path: string, body?: unknown) =>
+    request(stack, method, `/scim/v2${path}`, { token: scimToken, body });
+  // Random hex does not compress, as PostgreSQL would compress a repeated letter in the index.
+  const incompressible = (bytes: number) =>
+    Array.from({ length: bytes / 2 }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join('');
+
+  it('refuses a userName, externalId or group displayName over 2,048 bytes with 400 and stores nothing', async () => {
+    const before = await userCount();
+    const longName = await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: `${incompressible(2800)}@x.test` });
+    expect(longName.status).toBe(400);
+    expect(longName.body).toMatchObject({ scimType: 'invalidValue', detail: expect.stringMatching(/"userName" is \d+ bytes long/) });
+    // Two-byte characters: 1,024 of them fit exactly, one more does not.
+    expect((await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'é'.repeat(1024) })).status).toBe(201);
+    expect((await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'ü'.repeat(1025) })).status).toBe(400);
+    expect(await userCount()).toBe(before + 1);
+
+    const user = await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'short@x.test' });
+    const patched = await scim('PATCH', `/Users/${user.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'externalId', value: incompressible(3000) }],
+    });
+    expect(patched.status).toBe(400);
+    expect(patched.body.detail).toMatch(/"externalId" is 3000 bytes long/);
+    expect((await scim('GET', `/Users/${user.body.id}`)).body.externalId).toBeUndefined();
+
+    const group = await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Short' });
+    const renamed = await scim('PUT', `/Groups/${group.body.id}`, { schemas: [GROUP_SCHEMA], displayName: incompressible(3000) });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.scimType).toBe('invalidValue');
+    expect((await scim('GET', `/Groups/${group.body.id}`)).body.displayName).toBe('Short');
+
+    const bulk = await scim('POST', '/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [{ method: 'POST', path: '/Users', bulkId: 'long', data: { schemas: [USER_SCHEMA], userName: incompressible(3000) } }],
+    });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.Operations[0].status).toBe('400');
+  });
+});

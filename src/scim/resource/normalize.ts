@@ -102,6 +102,7 @@ function normalizeBody(
 
   const resource = values.toResource(resourceType);
   assertRequired(resourceType, resource, context);
+  assertIndexable(resourceType, resource);
 
   return { resource, members };
 }
@@ -161,6 +162,26 @@ function assertRequired(resourceType: ResourceType, resource: ScimObject, contex
       if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
         throw invalidValue(`"${attribute.name}" is required and must not be empty in ${context}.`);
       }
+    }
+  }
+}
+
+/**
+ * The core attributes the database looks resources up by (userName,
+ * externalId, a group's displayName) sit in btree indexes, whose entries
+ * PostgreSQL caps at about 2.7 KB; real IdPs send under 300 characters.
+ */
+export const MAX_INDEXED_BYTES = 2_048;
+
+function assertIndexable(resourceType: ResourceType, resource: ScimObject): void {
+  const keys = resourceType === groupResourceType ? ['displayName', 'externalId'] : ['userName', 'externalId'];
+  for (const name of keys) {
+    const value = resource[name];
+    if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MAX_INDEXED_BYTES) {
+      throw invalidValue(
+        `"${name}" is ${Buffer.byteLength(value, 'utf8')} bytes long in UTF-8; at most ` +
+          `${MAX_INDEXED_BYTES} bytes are accepted, as it is looked up by value.`,
+      );
     }
   }
 }
