@@ -57,3 +57,42 @@ async function provisionedUserWithTokensAgain(tenantId: string, userId: string) 
 
   return { sessionToken: login.body.session_token as string, agentToken: agent.body.token as string };
 }
+
+describe('PUT of a deactivated user', () => {
+  it('keeps the user inactive when the body leaves active out or sends null, and reactivates on active true', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    const user = await provisionedUserWithTokens(stack, scim.tenantId, scim.token, 'left.out@example.com');
+    expect((await scim.setActive(user.userId, false)).status).toBe(200);
+
+    const withoutActive = await scim.put(`/Users/${user.userId}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'left.out@example.com',
+      displayName: 'Left Out',
+    });
+    expect(withoutActive.status).toBe(200);
+    expect(withoutActive.body).toMatchObject({ active: false, displayName: 'Left Out' });
+    const withNull = await scim.put(`/Users/${user.userId}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'left.out@example.com',
+      active: null,
+    });
+    expect(withNull.status).toBe(200);
+    expect(withNull.body.active).toBe(false);
+    expect(await storedUser(stack.database.db, user.userId)).toMatchObject({ active: false });
+    const reactivations = await stack.database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('target_id', '=', user.userId)
+      .where('action', 'like', '%reactivated%')
+      .execute();
+    expect(reactivations).toEqual([]);
+
+    const reactivated = await scim.put(`/Users/${user.userId}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'left.out@example.com',
+      active: true,
+    });
+    expect(reactivated.body.active).toBe(true);
+    expect(await storedUser(stack.database.db, user.userId)).toMatchObject({ active: true });
+  });
+});

@@ -10,7 +10,8 @@ import { assertUserNameFree } from './user-name';
 
 /**
  * RFC 7644 §3.5.1: replaces a user with a PUT body. Attributes not sent are
- * cleared, read-only ones ignored; `id` must match when given. The sync
+ * cleared, except `active`, which keeps its value; read-only ones are
+ * ignored; `id` must match when given. The sync
  * events the write owes start their workflows once it has committed.
  * Shared by PUT /Users/{id} and Bulk.
  *
@@ -26,10 +27,15 @@ export async function replaceUserResource(
   const next = normalizeResource(userResourceType, body, 'replace');
   assertIdUnchanged(body, userId);
 
-  return updateUser(context, scope, userId, 'replace', async (trx) => {
+  return updateUser(context, scope, userId, 'replace', async (trx, current) => {
     await assertUserNameFree(trx, scope.tenantId, String(next.userName), userId);
 
-    return next;
+    // RFC 7643 §4.1.1 leaves active's meaning to the service provider, and here an account
+    // is always active or not: a PUT that leaves it out (or sends null) keeps it as it is,
+    // so that no IdP reactivates a deactivated user without saying so.
+    return next.active === undefined || next.active === null
+      ? { ...next, active: current.active }
+      : next;
   });
 }
 
