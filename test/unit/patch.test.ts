@@ -396,6 +396,27 @@ describe('applyPatch on a User', () => {
     );
   });
 
+  it.each([
+    [{ active: false, 'urn:ietf:params:scim:schemas:core:2.0:User:active': true }],
+    [{ active: false, Active: true }],
+    [{ 'name.givenName': 'Ann', name: { givenName: 'Bea' } }],
+    [{ name: { givenName: 'Bea' }, 'NAME.givenName': 'Ann' }],
+  ])('refuses a path-less value that names one attribute twice: %j', (value) => {
+    expectRefusal(
+      () => patchUser(patchOf({ op: 'replace', value })),
+      'invalidValue',
+      /name the same attribute; give it once/,
+    );
+  });
+
+  it('applies a path-less value naming two sub-attributes of one attribute', () => {
+    const { resource } = patchUser(
+      patchOf({ op: 'replace', value: { 'name.givenName': 'Ann', 'name.familyName': 'Lee' } }),
+    );
+
+    expect(resource.name).toMatchObject({ givenName: 'Ann', familyName: 'Lee' });
+  });
+
   it('applies a path-less replace that repeats the resource id (Okta group rename)', () => {
     const { resource, changed } = patchGroup(
       patchOf({ op: 'replace', value: { id: GROUP_ID, displayName: 'Survey Team (renamed)' } }),

@@ -105,10 +105,49 @@ function applyOperation(state: PatchState, operation: PatchOperation): void {
     const found = describeType(value);
     throw invalidValue(`Without a "path", ${op} needs an object "value", not ${found}.`);
   }
+  const named: NamedAttributes = { wholes: new Map(), parts: new Map(), partsOf: new Map() };
   for (const [key, item] of Object.entries(value)) {
     if (key.toLowerCase() === 'schemas' || repeatsId(state, op, key, item)) continue;
-    applyToTarget(state, op, resolvePatchTarget(state.resourceType, key), item);
+    const target = resolvePatchTarget(state.resourceType, key);
+    assertNamedOnce(named, target, key);
+    applyToTarget(state, op, target, item);
   }
+}
+
+interface NamedAttributes {
+  /** Attributes named whole, by schema and name, with the key that named them. */
+  wholes: Map<string, string>;
+  /** Sub-attributes named (`name.givenName`). */
+  parts: Map<string, string>;
+  /** Attributes some sub-attribute of which was named. */
+  partsOf: Map<string, string>;
+}
+
+/**
+ * Keys of a path-less value are attribute paths, matched case-insensitively
+ * and with or without their schema URN (RFC 7643 §2.1), so `active` and
+ * `urn:…:User:active`, or `name` and `name.givenName`, can name one value
+ * twice; applying both in key order would let the last silently win, as a
+ * POST or PUT body never does.
+ */
+function assertNamedOnce(named: NamedAttributes, target: PatchTarget, key: string): void {
+  if (target.kind !== 'attribute' || target.filter !== null) return;
+  const attribute = `${target.extension?.id.toLowerCase() ?? ''}:${target.attribute.name.toLowerCase()}`;
+  const clash = (earlier: string | undefined) => {
+    if (earlier !== undefined) {
+      throw invalidValue(`"${key}" and "${earlier}" name the same attribute; give it once.`);
+    }
+  };
+  clash(named.wholes.get(attribute));
+  if (target.subAttribute === null) {
+    clash(named.partsOf.get(attribute));
+    named.wholes.set(attribute, key);
+    return;
+  }
+  const part = `${attribute}.${target.subAttribute.name.toLowerCase()}`;
+  clash(named.parts.get(part));
+  named.parts.set(part, key);
+  if (!named.partsOf.has(attribute)) named.partsOf.set(attribute, key);
 }
 
 /**
