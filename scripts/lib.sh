@@ -89,10 +89,25 @@ temporal_is_up() {
   "$TEMPORAL" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1
 }
 
-# Starts the Temporal dev server in the background unless one already answers.
-# Its PID goes to .data/temporal.pid; its log to .data/temporal.log.
+# A server the scripts did not start may lack the project's search attributes,
+# and every workflow start would then be refused; creating one that exists is a no-op.
+register_search_attributes() {
+  local attribute
+  for attribute in "${SEARCH_ATTRIBUTES[@]}"; do
+    "$TEMPORAL" operator search-attribute create --address "$TEMPORAL_ADDRESS" \
+      --namespace "$TEMPORAL_NAMESPACE" --name "${attribute%%=*}" --type "${attribute##*=}" >/dev/null
+  done
+}
+
+# Starts the Temporal dev server in the background unless one already answers
+# (then it only registers the search attributes there). Its PID goes to
+# .data/temporal.pid; its log to .data/temporal.log.
 ensure_temporal_server() {
-  if temporal_is_up; then return; fi
+  if temporal_is_up; then
+    log "using the Temporal server already answering on $TEMPORAL_ADDRESS"
+    register_search_attributes
+    return
+  fi
   mkdir -p "$DATA_DIR"
   local args=(server start-dev
     --ip 127.0.0.1
