@@ -142,7 +142,27 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
           .map((unit) => unit.repeat(Math.ceil(length / unit.length))),
       ),
   },
+  {
+    weight: 1,
+    // Text that does not compress, around the size of an index entry (about 2.7 KB) on the
+    // columns resources are looked up by: a repeated letter compresses far below it.
+    arbitrary: fc
+      .tuple(fc.constantFrom(2_000, 2_100, 3_000, 10_000), fc.integer())
+      .map(([length, seed]) => incompressible(length, seed)),
+  },
 );
+
+/** Pseudo-random letters and digits from `seed`, so a failing input can be replayed. */
+function incompressible(length: number, seed: number): string {
+  let state = seed >>> 0 || 1;
+  let text = '';
+  while (text.length < length) {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    text += state.toString(36);
+  }
+
+  return text.slice(0, length);
+}
 
 const hostileKey: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS) },
