@@ -32,23 +32,26 @@ async function findAccount(
   subject: string,
   email: string,
 ): Promise<UserRow | undefined> {
+  const lowerEmail = email.toLowerCase();
+  const bySubject = sql<boolean>`external_id = ${subject}`;
+  const byUserName = sql<boolean>`lower(user_name) = ${lowerEmail}`;
+  const byPrimaryEmail = sql<boolean>`exists (select 1 from jsonb_array_elements(
+    case jsonb_typeof(resource->'emails') when 'array' then resource->'emails' else '[]'::jsonb end) e
+    where lower(e->>'value') = ${lowerEmail} and (e->>'primary')::boolean is true)`;
   const candidates = await db
     .selectFrom('users')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where((eb) =>
-      eb.or([
-        eb('external_id', '=', subject),
-        eb(eb.fn('lower', ['user_name']), '=', email.toLowerCase()),
-        sql<boolean>`exists (select 1 from jsonb_array_elements(
-          case jsonb_typeof(resource->'emails') when 'array' then resource->'emails' else '[]'::jsonb end) e
-          where lower(e->>'value') = ${email.toLowerCase()} and (e->>'primary')::boolean is true)`,
-      ]),
-    )
-    // Live accounts win over deleted ones; the link order is externalId, userName, email.
+    .where((eb) => eb.or([bySubject, byUserName, byPrimaryEmail]))
+    // Live accounts win over deleted ones. SCIM lets two users share an externalId, so the
+    // account that matches the login on more counts wins next; then the link order is
+    // externalId, userName, email.
     .orderBy(sql`deleted_at is not null`)
-    .orderBy(sql`case when external_id = ${subject} then 0
-                      when lower(user_name) = ${email.toLowerCase()} then 1 else 2 end`)
+    .orderBy(
+      sql`(case when ${bySubject} then 1 else 0 end) + (case when ${byUserName} then 1 else 0 end)
+        + (case when ${byPrimaryEmail} then 1 else 0 end) desc`,
+    )
+    .orderBy(sql`case when ${bySubject} then 0 when ${byUserName} then 1 else 2 end`)
     .orderBy('created_at')
     .limit(1)
     .execute();

@@ -48,6 +48,22 @@ describe('SSO login next to SCIM provisioning', () => {
     expect(await accountsOf(tenantId)).toHaveLength(2);
   });
 
+  it('links to the one of two users sharing an externalId whose userName also matches the login', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    const { tenantId } = scim;
+    const older = await scimUser(scim, { userName: 'kdoe-old@example.com', externalId: 'kdoe' });
+    const newer = await scimUser(scim, { userName: 'kdoe-new@example.com', externalId: 'kdoe' });
+
+    const asOlder = await ssoLogin(tenantId, 'kdoe', 'KDoe-Old@example.com');
+    const asNewer = await ssoLogin(tenantId, 'kdoe', 'kdoe-new@example.com');
+
+    expect(asOlder.status).toBe(201);
+    expect(asOlder.body.user_id).toBe(older);
+    expect(asNewer.status).toBe(201);
+    expect(asNewer.body.user_id).toBe(newer);
+    expect(await accountsOf(tenantId)).toHaveLength(2);
+  });
+
   it('links by userName, case-insensitively, when no externalId matches', async () => {
     const scim = await ScimClient.forNewTenant(stack);
     const { tenantId } = scim;
