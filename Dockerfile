@@ -14,6 +14,8 @@ RUN npx tsc -p tsconfig.json && npm run build:dashboard && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# Reached from the other containers and the published port, not loopback only.
+ENV HOST=0.0.0.0
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./

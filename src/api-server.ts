@@ -63,7 +63,7 @@ export async function startApiServer(
           logger.child({ component: 'automatic-replay' }),
         );
 
-  const server = createApp(context).listen(config.PORT, '0.0.0.0');
+  const server = createApp(context).listen(config.PORT, config.HOST);
   server.on('clientError', answerClientError(logger));
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   }
 
   const api = await startApiServer(config, logger);
-  logger.info({ port: api.port }, 'api listening');
+  logger.info({ host: config.HOST, port: api.port }, 'api listening');
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'api stopping');

@@ -16,6 +16,12 @@ const schema = z.object({
   /** Port of the api process. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /**
+   * Address the api listens on. Loopback by default: a development start
+   * prints its admin key, and nothing beyond this machine should reach it;
+   * the container image sets 0.0.0.0.
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /**
    * The URL IdPs reach the service at, when it sits behind a proxy. Without it,
    * absolute locations are built from the request's host.
    */
