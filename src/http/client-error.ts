@@ -57,6 +57,17 @@ function responseStarted(socket: Duplex): boolean {
 }
 
 /**
+ * How long a refused connection keeps reading what its peer still sends.
+ * Closing a socket with unread bytes makes the kernel answer with a reset,
+ * which discards the refusal before a client that is still writing (a
+ * megabytes-long URL) has read it; draining first lets the answer arrive.
+ */
+const LINGER_MS = 5_000;
+
+/** Connections already answered: Node's parser raises an error again for each later chunk. */
+const answered = new WeakSet<Duplex>();
+
+/**
  * The http server's 'clientError' listener. Node's HTTP parser refuses some
  * requests before express sees them (headers over `maxHeaderSize`, malformed
  * HTTP, a timeout) and would answer with a bare status line; this answers
@@ -68,6 +79,7 @@ function responseStarted(socket: Duplex): boolean {
  */
 export function answerClientError(logger: Logger): (error: ClientError, socket: Duplex) => void {
   return (error, socket) => {
+    if (answered.has(socket)) return;
     // A reset peer hears nothing, and an answer after another's first bytes would garble both.
     if (error.code === 'ECONNRESET' || !socket.writable || responseStarted(socket)) {
       socket.destroy();
@@ -91,7 +103,11 @@ export function answerClientError(logger: Logger): (error: ClientError, socket: 
       `X-Request-Id: ${requestId}`,
       ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
     ];
-    // Destroyed once flushed: a peer that never closes its side must not keep the socket.
-    socket.end(`${head.join('\r\n')}\r\n\r\n${payload}`, () => socket.destroy());
+    answered.add(socket);
+    socket.end(`${head.join('\r\n')}\r\n\r\n${payload}`);
+    // Closed when the peer closes its side, or after LINGER_MS: a peer that never does must not keep the socket.
+    const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.once('end', () => socket.destroy());
+    socket.once('close', () => clearTimeout(linger));
   };
 }

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
+import { promisify } from 'node:util';
 import { createScimTenant, request } from '../support/http';
 import { captureLogs } from '../support/log-capture';
 import { ERROR_SCHEMA } from '../support/scim-client';
@@ -11,6 +13,7 @@ import { stackForFile } from '../support/stack-for-file';
  * §3.12 errors on the raw connection, which is then closed.
  */
 
+const execFileAsync = promisify(execFile);
 const logs = captureLogs('info');
 let stack: TestStack;
 let scimToken: string;
@@ -118,6 +121,50 @@ describe('headers over the limit', () => {
     );
 
     expectRawScimError(answer, 431);
+  });
+
+  it('reach a client still sending a URL megabytes long, which reads its 431 instead of a reset', async () => {
+    // The server reads what still arrives before it closes: closing on unread
+    // bytes resets the connection, and the client loses the answer. The client
+    // runs in a process of its own, as IdPs do, so that its writes race the
+    // server's close as they would on the wire.
+    const client = `
+      const url = process.argv[1] + '/scim/v2/Users?sortOrder=' + encodeURIComponent('é'.repeat(1100000));
+      (async () => {
+        const outcomes = [];
+        for (let attempt = 0; attempt < 20; attempt += 1) {
+          try {
+            const answer = await fetch(url, { headers: { Authorization: 'Bearer ' + process.argv[2] } });
+            outcomes.push(answer.status + ' ' + (await answer.json()).schemas[0]);
+          } catch (error) {
+            outcomes.push('no answer: ' + String(error.cause ?? error));
+          }
+        }
+        process.stdout.write(JSON.stringify(outcomes));
+      })();
+    `;
+    const { stdout } = await execFileAsync(process.execPath, ['-e', client, stack.baseUrl, scimToken]);
+
+    expect(JSON.parse(stdout)).toEqual(Array.from({ length: 20 }, () => `431 ${ERROR_SCHEMA}`));
+  });
+
+  it('close a refused connection whose peer never closes its side, a few seconds after the answer', async () => {
+    const socket = connect({ port: stack.api.port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => undefined);
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    const started = Date.now();
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)));
+    socket.write(paddedRequest(20_000).slice(0, -2));
+    // A half-open peer learns that the server closed only from its next write.
+    const writing = setInterval(() => socket.write('x'), 250);
+
+    const after = await closed;
+    clearInterval(writing);
+
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(after).toBeGreaterThanOrEqual(4_000);
+    expect(after).toBeLessThan(15_000);
   });
 
   it('are refused only past the limit: the same request a little smaller is served', async () => {
