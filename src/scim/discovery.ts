@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import type { AppContext } from '../app-context';
 import { sendScim } from '../http/scim-response';
 import { scimBaseUrl } from './base-url';
-import { notFound } from './errors';
+import { notFound, ScimError } from './errors';
 import { BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD_SIZE } from './bulk/bulk-request';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list-parameters';
 import { listResponse } from './list-response';
@@ -23,12 +23,26 @@ function meta(baseUrl: string, resourceType: string, path: string) {
 }
 
 /**
+ * RFC 7644 §4: a filter on a discovery endpoint gets 403, so that no client
+ * takes the unfiltered document for the answer to its conditions.
+ */
+function refuseFilter(request: Request): void {
+  if (request.query.filter === undefined) return;
+  throw new ScimError(
+    403,
+    undefined,
+    `${request.path} cannot be filtered (RFC 7644 §4); request it without "filter" and read the fields you need.`,
+  );
+}
+
+/**
  * RFC 7644 §4: /ServiceProviderConfig promises only what the service does.
  * Password change is not offered (sign-in goes through SSO). `pagination`
  * is RFC 9865 §4: both methods, startIndex by default, as IdPs expect.
  */
 export function serviceProviderConfig(context: AppContext): RequestHandler {
   return (request, response) => {
+    refuseFilter(request);
     const baseUrl = scimBaseUrl(request, context.config.PUBLIC_BASE_URL);
     sendScim(response, 200, {
       schemas: [CONFIG_SCHEMA],
@@ -96,6 +110,7 @@ function listOrOne<T extends { id: string }>(
 /** RFC 7644 §4: /ResourceTypes and /ResourceTypes/{name}. */
 export function resourceTypesEndpoint(context: AppContext): RequestHandler {
   return (request, response) => {
+    refuseFilter(request);
     const baseUrl = scimBaseUrl(request, context.config.PUBLIC_BASE_URL);
     const documents = resourceTypes.map((type) => resourceTypeDocument(type, baseUrl));
     const found = listOrOne(request, documents, 'Resource type');
@@ -107,6 +122,7 @@ export function resourceTypesEndpoint(context: AppContext): RequestHandler {
 /** RFC 7644 §4: /Schemas and /Schemas/{urn}. */
 export function schemasEndpoint(context: AppContext): RequestHandler {
   return (request, response) => {
+    refuseFilter(request);
     const baseUrl = scimBaseUrl(request, context.config.PUBLIC_BASE_URL);
     const documents = schemas.map((schema) => schemaDocument(schema, baseUrl));
     const found = listOrOne(request, documents, 'Schema');

@@ -430,6 +430,21 @@ describe('URLs and discovery', () => {
     );
     expectScimError(await scim.get('/Schemas/urn:example:unknown'), 404);
   });
+
+  it('answers a filter on a discovery endpoint with 403 instead of the unfiltered document', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+
+    for (const path of [
+      `/ServiceProviderConfig?filter=${encodeURIComponent('patch.supported eq false')}`,
+      `/ResourceTypes?filter=${encodeURIComponent('name eq "Group"')}`,
+      `/Schemas?filter=${encodeURIComponent('id eq "urn:example:none"')}`,
+      '/Schemas?filter=',
+    ]) {
+      const filtered = await scim.get(path);
+      expectScimError(filtered, 403);
+      expect(filtered.body.detail).toMatch(/cannot be filtered.*without "filter"/);
+    }
+  });
 });
 
 describe('authentication', () => {
