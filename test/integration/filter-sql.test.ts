@@ -388,6 +388,12 @@ describe('compileFilter on Users', () => {
     expect(await userIds('active ne false')).toEqual(['u1', 'u3', 'u4']);
   });
 
+  it('reads the strings "True" and "False" as booleans, in any letter case, as Entra writes them', async () => {
+    expect(await userIds('active eq "False"')).toEqual(['u2']);
+    expect(await userIds('active ne "FALSE"')).toEqual(['u1', 'u3', 'u4']);
+    expect(await userIds('active eq "true"')).toEqual(await userIds('active eq true'));
+  });
+
   it('compares dates chronologically, at millisecond precision, in any time zone', async () => {
     expect(await userIds('meta.created gt "2021-06-15T12:30:00Z"')).toEqual(['u2', 'u3', 'u4']);
     expect(await userIds('meta.created eq "2021-06-15T12:30:00.123Z"')).toEqual(['u2']);
@@ -451,8 +457,8 @@ describe('compileFilter on Users', () => {
       ],
       [
         'a string against a boolean',
-        'active eq "true"',
-        /"active" is a boolean attribute; compare it with true or false, not "true"/,
+        'active eq "yes"',
+        /"active" is a boolean attribute; compare it with true or false, not "yes"/,
       ],
       [
         'a number against a string',

@@ -345,6 +345,34 @@ describe('Microsoft Entra user provisioning', () => {
     ]);
   });
 
+  it('sets the primary app role through roles[primary eq "True"], the path of its role mappings', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    const id = await scim.createUser('ilse.vandenberg@example.com');
+    const roles = await scim.patch(`/Users/${id}`, [
+      {
+        op: 'Add',
+        path: 'roles',
+        value: [{ primary: 'True', type: 'WindowsAzureActiveDirectoryRole', value: 'Reader' }],
+      },
+    ]);
+    expect(roles.status).toBe(200);
+
+    const replaced = await scim.patch(`/Users/${id}`, [
+      { op: 'Replace', path: 'roles[primary eq "True"].value', value: 'Admin' },
+      { op: 'Replace', path: 'roles[primary eq "True"].display', value: 'Administrator' },
+    ]);
+
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.roles).toEqual([
+      { primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin', display: 'Administrator' },
+    ]);
+    expect((await storedUser(stack.database.db, id)).resource.roles).toEqual(replaced.body.roles);
+    const found = await scim.get(
+      `/Users?filter=${encodeURIComponent(`id eq "${id}" and roles[primary eq "True" and value eq "Admin"]`)}`,
+    );
+    expect(found.body.totalResults).toBe(1);
+  });
+
   it('applies a path-less replace or add whose value keys are attribute paths', async () => {
     const scim = await ScimClient.forNewTenant(stack);
     const id = await scim.createUser('ada.quenby@example.com', {

@@ -91,6 +91,10 @@ describe('matchesFilter', () => {
     expect(matches('flag eq false', { flag: true })).toBe(false);
     expect(matches('flag ne false', { flag: true })).toBe(true);
     expect(matches('flag eq true', { flag: 'true' })).toBe(false);
+    // Entra's string booleans in the filter; a stored string is still no boolean.
+    expect(matches('flag eq "True"', { flag: true })).toBe(true);
+    expect(matches('flag ne "FALSE"', { flag: false })).toBe(false);
+    expect(matches('flag eq "true"', { flag: 'true' })).toBe(false);
   });
 
   it('compares integers and decimals as numbers', () => {
@@ -227,7 +231,7 @@ describe('matchesFilter', () => {
       ],
       [
         'a string against a boolean',
-        'flag eq "true"',
+        'flag eq "on"',
         custom,
         /"flag" is a boolean attribute; compare it with true or false/,
       ],

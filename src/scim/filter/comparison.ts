@@ -57,14 +57,16 @@ export function checkComparison(
           `"${name}" is a boolean attribute; only "eq" and "ne" apply to it, not "${op}".`,
         );
       }
-      if (typeof value !== 'boolean') {
-        throw fail(
-          `"${name}" is a boolean attribute; compare it with true or false, ` +
-            `not ${JSON.stringify(value)}.`,
-        );
+      if (typeof value === 'boolean') return { kind: 'boolean', value };
+      // Entra writes booleans in filters as strings too: its role mappings target
+      // `roles[primary eq "True"].value`, as its bodies send `"active": "False"`.
+      if (typeof value === 'string' && /^(true|false)$/i.test(value)) {
+        return { kind: 'boolean', value: value.toLowerCase() === 'true' };
       }
-
-      return { kind: 'boolean', value };
+      throw fail(
+        `"${name}" is a boolean attribute; compare it with true or false, ` +
+          `not ${JSON.stringify(value)}.`,
+      );
 
     case 'integer':
     case 'decimal':
