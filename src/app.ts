@@ -68,10 +68,30 @@ function methodNotAllowed(allowed: string): RequestHandler {
   };
 }
 
+/**
+ * A write whose body is in another media type (or has none declared) would
+ * reach the handlers unread and be refused for a missing "schemas"; this says
+ * what is actually wrong.
+ */
+const requireJsonBody: RequestHandler = (request, _response, next) => {
+  const writes = request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH';
+  if (writes && request.is(JSON_TYPES) === false) {
+    const declared = request.get('Content-Type');
+    throw new ScimError(
+      415,
+      undefined,
+      `Send the request body as application/scim+json (or application/json); ` +
+        (declared === undefined ? 'this request declares no Content-Type.' : `this one is ${declared.slice(0, 100)}.`),
+    );
+  }
+  next();
+};
+
 function scimRouter(context: AppContext): express.Router {
   const router = express.Router();
   router.use(authenticateScim(context.db));
   router.use(scimRateLimit(context.config.SCIM_RATE_LIMIT_PER_MINUTE));
+  router.use(requireJsonBody);
 
   router.get('/ServiceProviderConfig', serviceProviderConfig(context));
   router.get('/ResourceTypes', resourceTypesEndpoint(context));

@@ -178,6 +178,34 @@ describe('writes', () => {
     expect(await tenantSnapshot(stack.database.db, scim.tenantId)).toEqual(before);
   });
 
+  it('answers a JSON body declared in another media type, or in none, with 415 saying what to send', async () => {
+    const scim = await ScimClient.forNewTenant(stack);
+    const userId = await scim.createUser('media.type@example.com');
+    const before = await tenantSnapshot(stack.database.db, scim.tenantId);
+    const body = JSON.stringify(userBody('plain.text@example.com'));
+
+    for (const [method, path, contentType] of [
+      ['POST', '/Users', 'text/plain'],
+      ['PUT', `/Users/${userId}`, 'application/x-www-form-urlencoded'],
+      ['POST', '/Users/.search', 'application/xml'],
+    ] as const) {
+      const refused = await scim.raw(method, path, body, { 'Content-Type': contentType });
+      expectScimError(refused, 415);
+      expect(refused.body.detail).toBe(
+        `Send the request body as application/scim+json (or application/json); this one is ${contentType}.`,
+      );
+    }
+    // fetch declares no type for bytes.
+    const undeclared = await fetch(`${stack.baseUrl}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${scim.token}` },
+      body: Buffer.from(body),
+    });
+    expect(undeclared.status).toBe(415);
+    expect(((await undeclared.json()) as { detail: string }).detail).toMatch(/declares no Content-Type/);
+    expect(await tenantSnapshot(stack.database.db, scim.tenantId)).toEqual(before);
+  });
+
   it('replaces the whole user on PUT: attributes not sent are cleared, read-only ones ignored', async () => {
     const scim = await ScimClient.forNewTenant(stack);
     const id = await scim.createUser('saoirse.mulcahy@example.com', {
