@@ -1,7 +1,6 @@
-import { request } from '../support/http';
 import type { TestStack } from '../support/stack';
 import { stackForFile } from '../support/stack-for-file';
-import { introspect, provisionedUserWithTokens } from '../support/platform-tokens';
+import { introspect, provisionedUserWithTokens, signInWithAgentToken } from '../support/platform-tokens';
 import { ScimClient, storedUser } from '../support/scim-client';
 
 /**
@@ -35,28 +34,11 @@ describe('reactivation before the deprovisioning workflow has run', () => {
     expect(await introspect(stack, user.agentToken)).toEqual({ active: false });
 
     // The account itself is back: a new sign-in and a new agent token work.
-    const again = await provisionedUserWithTokensAgain(scim.tenantId, user.userId);
+    const again = await signInWithAgentToken(stack, scim.tenantId, user.userId, 'reactivated@example.com');
     expect(await introspect(stack, again.sessionToken)).toMatchObject({ active: true, user_id: user.userId });
     expect(await introspect(stack, again.agentToken)).toMatchObject({ active: true, user_id: user.userId });
   });
 });
-
-async function provisionedUserWithTokensAgain(tenantId: string, userId: string) {
-  const admin = { token: stack.adminApiKey };
-  const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
-    ...admin,
-    body: { subject: 'ext-reactivated@example.com', email: 'reactivated@example.com' },
-  });
-  expect(login.status).toBe(201);
-  expect(login.body.user_id).toBe(userId);
-  const agent = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/users/${userId}/agent-tokens`, {
-    ...admin,
-    body: { name: 'build bot' },
-  });
-  expect(agent.status).toBe(201);
-
-  return { sessionToken: login.body.session_token as string, agentToken: agent.body.token as string };
-}
 
 describe('PUT of a deactivated user', () => {
   it('keeps the user inactive when the body leaves active out or sends null, and reactivates on active true', async () => {

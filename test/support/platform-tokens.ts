@@ -24,6 +24,11 @@ export async function provisionedUserWithTokens(
   expect(created.status).toBe(201);
   const userId: string = created.body.id;
 
+  return { userId, ...(await signInWithAgentToken(stack, tenantId, userId, userName)) };
+}
+
+/** The SCIM user `userName` signs in by SSO (a session) and is issued an agent token. */
+export async function signInWithAgentToken(stack: TestStack, tenantId: string, userId: string, userName: string) {
   const admin = { token: stack.adminApiKey };
   const login = await request(stack, 'POST', `/auth/v1/tenants/${tenantId}/sso-logins`, {
     ...admin,
@@ -37,7 +42,7 @@ export async function provisionedUserWithTokens(
   });
   expect(agent.status).toBe(201);
 
-  return { userId, sessionToken: login.body.session_token as string, agentToken: agent.body.token as string };
+  return { sessionToken: login.body.session_token as string, agentToken: agent.body.token as string };
 }
 
 /** POST /auth/v1/introspect, as the platform's gateway asks it. */
