@@ -71,7 +71,8 @@ function methodNotAllowed(allowed: string): RequestHandler {
 /**
  * A write whose body is in another media type (or has none declared) would
  * reach the handlers unread and be refused for a missing "schemas"; this says
- * what is actually wrong.
+ * what is actually wrong. It sits on the routes that take a write only, so a
+ * method an endpoint refuses still gets 405 and an unknown path 404.
  */
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const writes = request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH';
@@ -91,7 +92,6 @@ function scimRouter(context: AppContext): express.Router {
   const router = express.Router();
   router.use(authenticateScim(context.db));
   router.use(scimRateLimit(context.config.SCIM_RATE_LIMIT_PER_MINUTE));
-  router.use(requireJsonBody);
 
   router.get('/ServiceProviderConfig', serviceProviderConfig(context));
   router.get('/ResourceTypes', resourceTypesEndpoint(context));
@@ -104,31 +104,31 @@ function scimRouter(context: AppContext): express.Router {
   }
 
   router.get('/Users', listUsers(context, 'query'));
-  router.post('/Users', createUser(context));
-  router.post('/Users/.search', listUsers(context, 'body'));
+  router.post('/Users', requireJsonBody, createUser(context));
+  router.post('/Users/.search', requireJsonBody, listUsers(context, 'body'));
   router.all('/Users', methodNotAllowed('GET, POST'));
   router.get('/Users/:id', getUser(context));
-  router.put('/Users/:id', replaceUser(context));
-  router.patch('/Users/:id', patchUser(context));
+  router.put('/Users/:id', requireJsonBody, replaceUser(context));
+  router.patch('/Users/:id', requireJsonBody, patchUser(context));
   router.delete('/Users/:id', deleteUser(context));
   router.all('/Users/:id', methodNotAllowed('GET, PUT, PATCH, DELETE'));
 
   router.get('/Groups', listGroups(context, 'query'));
-  router.post('/Groups', createGroup(context));
-  router.post('/Groups/.search', listGroups(context, 'body'));
+  router.post('/Groups', requireJsonBody, createGroup(context));
+  router.post('/Groups/.search', requireJsonBody, listGroups(context, 'body'));
   router.all('/Groups', methodNotAllowed('GET, POST'));
   router.get('/Groups/:id', getGroup(context));
-  router.put('/Groups/:id', replaceGroup(context));
-  router.patch('/Groups/:id', patchGroup(context));
+  router.put('/Groups/:id', requireJsonBody, replaceGroup(context));
+  router.patch('/Groups/:id', requireJsonBody, patchGroup(context));
   router.delete('/Groups/:id', deleteGroup(context));
   router.all('/Groups/:id', methodNotAllowed('GET, PUT, PATCH, DELETE'));
 
   // Both `/scim/v2` and `/scim/v2/` reach '/': the router does not route strictly.
   router.get('/', searchAllResources(context, 'query'));
   router.all('/', methodNotAllowed('GET'));
-  router.post('/.search', searchAllResources(context, 'body'));
+  router.post('/.search', requireJsonBody, searchAllResources(context, 'body'));
   router.all('/.search', methodNotAllowed('POST'));
-  router.post('/Bulk', bulk(context));
+  router.post('/Bulk', requireJsonBody, bulk(context));
   router.all('/Bulk', methodNotAllowed('POST'));
   router.all('/Me', meNotImplemented);
 

@@ -203,6 +203,11 @@ describe('writes', () => {
     });
     expect(undeclared.status).toBe(415);
     expect(((await undeclared.json()) as { detail: string }).detail).toMatch(/declares no Content-Type/);
+    // Where no write is taken at all, the method or the path is what is wrong.
+    for (const path of ['/ServiceProviderConfig', '/ResourceTypes', '/Schemas']) {
+      expectScimError(await scim.raw('POST', path, body, { 'Content-Type': 'text/plain' }), 405);
+    }
+    expectScimError(await scim.raw('POST', '/Devices', body, { 'Content-Type': 'text/plain' }), 404);
     expect(await tenantSnapshot(stack.database.db, scim.tenantId)).toEqual(before);
   });
 
